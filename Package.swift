@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "neurotool",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "neurotool", targets: ["neurotool"]),
+        .library(name: "NeuroCore", targets: ["NeuroCore"]),
+        .library(name: "NeuroIO", targets: ["NeuroIO"]),
+        .library(name: "NeuroDSP", targets: ["NeuroDSP"]),
+        .library(name: "NeuroHomogenize", targets: ["NeuroHomogenize"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: - C system libraries (Debian -dev packages), each imported by exactly one Swift module
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CNetCDF", pkgConfig: "netcdf", providers: [.apt(["libnetcdf-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+
+        // MARK: - Libraries (all the logic lives here)
+        /// Plain data types (recordings, channels, events, provenance), canonical neuron names, errors.
+        .target(name: "NeuroCore"),
+        /// Matrices and the BLAS/LAPACK calls the algorithms need; the only importer of OpenBLAS/LAPACKE.
+        .target(name: "NeuroLinAlg", dependencies: ["NeuroCore", "COpenBLAS", "CLAPACKE"]),
+        /// FFT plans and spectra; the only importer of FFTW.
+        .target(name: "NeuroSpectral", dependencies: [
+            "NeuroCore", "CFFTW", .product(name: "Numerics", package: "swift-numerics"),
+        ]),
+        /// Signal processing on time series: interpolation, resampling, smoothing, normalisation.
+        .target(name: "NeuroDSP", dependencies: ["NeuroCore", "NeuroLinAlg", "NeuroSpectral"]),
+        /// File formats: one folder per format, and the common NetCDF-4 format; the only importer of HDF5/NetCDF.
+        .target(name: "NeuroIO", dependencies: [
+            "NeuroCore", "CHDF5", "CNetCDF", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        /// The homogenization pipeline: readers -> label cleaning -> smoothing -> resampling -> common format.
+        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO"]),
+        /// SVG figures and HTML/Markdown reports.
+        .target(name: "NeuroReport", dependencies: ["NeuroCore"]),
+        /// The command-line interface: argument parsing only, calling the libraries.
+        .target(name: "NeuroCLI", dependencies: [
+            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroHomogenize", "NeuroReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "neurotool", dependencies: ["NeuroCLI"]),
+
+        // MARK: - Test support and unit test bundles
+        .target(name: "NeuroTestSupport", dependencies: ["NeuroCore"], path: "Tests/NeuroTestSupport"),
+        .testTarget(name: "NeuroCoreTests", dependencies: ["NeuroCore", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroLinAlgTests", dependencies: ["NeuroLinAlg", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroSpectralTests", dependencies: ["NeuroSpectral", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroDSPTests", dependencies: ["NeuroDSP", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroIOTests", dependencies: ["NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroHomogenizeTests", dependencies: ["NeuroHomogenize", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroReportTests", dependencies: ["NeuroReport", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroCLITests", dependencies: ["NeuroCLI", "NeuroIO", "NeuroTestSupport"]),
+    ]
+)

@@ -1,0 +1,61 @@
+/// A problem with the content of one recording, named with its file so the user can find it.
+///
+/// Its description is one line: `worms.mat: recording 'worm2': 120 labels for 118 trace columns`.
+public struct RecordingError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The file the recording came from.
+    public var file: String
+    /// The recording inside the file.
+    public var recording: String
+    /// What is wrong.
+    public var problem: Problem
+
+    /// What can be wrong with a recording's content.
+    public enum Problem: Equatable, Sendable {
+        case empty
+        case labelCountMismatch(labels: Int, columns: Int)
+        case timeCountMismatch(timestamps: Int, samples: Int)
+        case nonFiniteTimestamp(index: Int)
+        case nonMonotonicTimestamps(index: Int, previous: Double, value: Double)
+        case nanRun(channel: String, start: Int, length: Int, limit: Int)
+        case infiniteValue(channel: String, index: Int)
+        case tooFewSamplesForResampling(samples: Int)
+        case invalidParameter(String)
+    }
+
+    public init(file: String, recording: String, problem: Problem) {
+        self.file = file
+        self.recording = recording
+        self.problem = problem
+    }
+
+    public var description: String {
+        "\(file): recording '\(recording)': \(problem.message)"
+    }
+}
+
+extension RecordingError.Problem {
+    /// The problem in words.
+    public var message: String {
+        switch self {
+        case .empty:
+            return "no samples or no channels"
+        case let .labelCountMismatch(labels, columns):
+            return "\(labels) labels for \(columns) trace columns"
+        case let .timeCountMismatch(timestamps, samples):
+            return "\(timestamps) timestamps for \(samples) samples"
+        case let .nonFiniteTimestamp(index):
+            return "timestamp \(index) is NaN or infinite"
+        case let .nonMonotonicTimestamps(index, previous, value):
+            return "timestamps are not strictly increasing at sample \(index) (\(previous) s then \(value) s)"
+        case let .nanRun(channel, start, length, limit):
+            return "channel '\(channel)' has a run of \(length) NaN samples from sample \(start) (limit \(limit)); "
+                + "use --nan-policy drop to mark such channels as not recorded"
+        case let .infiniteValue(channel, index):
+            return "channel '\(channel)' has an infinite value at sample \(index)"
+        case let .tooFewSamplesForResampling(samples):
+            return "only \(samples) samples, too few to resample"
+        case let .invalidParameter(text):
+            return text
+        }
+    }
+}

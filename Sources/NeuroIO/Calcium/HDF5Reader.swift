@@ -1,0 +1,53 @@
+import NeuroCore
+import Foundation
+
+/// Reads traces from any HDF5 file given the paths of its datasets (Flavell 2023, Dag 2023 style).
+///
+/// Options: `data` (dataset path; default: the only 2-D numeric dataset at the root), `time` (dataset
+/// of seconds) or `rate` (Hz), `labels` (string dataset, one per channel), `layout`
+/// (`time-channel`, default, or `channel-time`). On the command line `file.h5:/dataset` sets `data`.
+public enum HDF5Reader: RecordingReader {
+    public static let name = "hdf5"
+    public static let summary = "generic HDF5: trace, time and label datasets given by path"
+    public static let optionKeys = ["data", "time", "rate", "labels", "layout"]
+
+    public static func recognizes(path: String, header: [UInt8]) -> Bool {
+        ["h5", "hdf5", "hdf", "he5"].contains(FileHeader.pathExtension(path)) && FileHeader.isHDF5(header)
+    }
+
+    public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
+        let file = try HDF5File(path: path)
+        let layout = try TraceLayout.parse(options["layout"], file: path)
+        let dataPath: String
+        if let given = options["data"] {
+            dataPath = given.hasPrefix("/") ? given : "/" + given
+        } else {
+            let root = try file.group(at: "/")
+            var matrices: [String] = []
+            for name in try root.childNames() {
+                if case .dataset(let d) = try root.child(name), d.shape.count == 2,
+                   d.elementClass == .float || d.elementClass == .integer { matrices.append("/" + name) }
+            }
+            guard matrices.count == 1 else {
+                throw NeuroIOError.missingKey(path, key: "data=/PATH option (\(matrices.count) candidate 2-D datasets)",
+                                              available: (try? root.childNames()) ?? [])
+            }
+            dataPath = matrices[0]
+        }
+        let dataset = try file.dataset(at: dataPath)
+        let data = try layout.matrix(values: try dataset.readDoubles(), shape: dataset.shape, file: path, field: dataPath)
+        let timestamps: [Double]
+        if let timePath = options["time"] {
+            timestamps = try file.dataset(at: timePath).readDoubles()
+        } else {
+            timestamps = try Timestamps.from(rate: try options.number("rate", file: path), count: data.rows, file: path)
+        }
+        let labels = try options["labels"].map { try file.dataset(at: $0).readStrings() }
+            ?? Array(repeating: "", count: data.columns)
+        let recording = RawRecording(name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension,
+                                     labels: labels, timestamps: timestamps, data: data,
+                                     attributes: ["hdf5_dataset": dataPath])
+        try recording.validate(source: path)
+        return LoadedSource(path: path, readerName: name, recordings: [recording])
+    }
+}

@@ -1,0 +1,54 @@
+import NeuroCore
+import Foundation
+
+/// Reads traces from NumPy `.npy` files, including suite2p output (`F.npy`, ROIs × frames, with
+/// `iscell.npy` beside it selecting the cells).
+///
+/// Options: `rate` (Hz; required unless `time` is given, since suite2p keeps the rate in a pickle),
+/// `time` (a `.npy` of timestamps in seconds), `layout` (default `channel-time` for suite2p's
+/// `F.npy`/`Fneu.npy`/`spks.npy`, else `time-channel`), `iscell` (`true`: keep only ROIs marked as cells
+/// when `iscell.npy` is present — the default; `false`: keep all). ROIs are named `roi0000`, … by their
+/// index in the file.
+public enum NPYReader: RecordingReader {
+    public static let name = "npy"
+    public static let summary = "NumPy .npy matrix; suite2p F.npy + iscell.npy with rate=HZ"
+    public static let optionKeys = ["rate", "time", "layout", "iscell"]
+    static let suite2pNames: Set<String> = ["F.npy", "Fneu.npy", "spks.npy"]
+
+    public static func recognizes(path: String, header: [UInt8]) -> Bool {
+        FileHeader.pathExtension(path) == "npy"
+    }
+
+    public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
+        let fileName = (path as NSString).lastPathComponent
+        let isSuite2p = suite2pNames.contains(fileName)
+        let layout = try TraceLayout.parse(options["layout"], file: path, fallback: isSuite2p ? .channelTime : .timeChannel)
+        let array = try NPYArray.read(path)
+        var data = try layout.matrix(values: array.values, shape: array.shape, file: path, field: "array")
+        var labels = (0..<data.columns).map { String(format: "roi%04d", $0) }
+        let directory = (path as NSString).deletingLastPathComponent
+        let iscellPath = (directory as NSString).appendingPathComponent("iscell.npy")
+        var attributes: [String: String] = [:]
+        if isSuite2p, options["iscell"] != "false", FileManager.default.fileExists(atPath: iscellPath) {
+            let iscell = try NPYArray.read(iscellPath)
+            guard iscell.shape.first == data.columns else {
+                throw NeuroIOError.badValue(iscellPath, field: "shape", detail: "\(iscell.shape) for \(data.columns) ROIs in \(fileName)")
+            }
+            let width = iscell.shape.count == 2 ? iscell.shape[1] : 1
+            let keep = (0..<data.columns).filter { iscell.values[$0 * width] != 0 }
+            data = data.selectingColumns(keep)
+            labels = keep.map { labels[$0] }
+            attributes["suite2p_iscell"] = "\(keep.count) of \(iscell.shape[0]) ROIs kept"
+        }
+        let timestamps: [Double]
+        if let timePath = options["time"] {
+            timestamps = try NPYArray.read(timePath).values
+        } else {
+            timestamps = try Timestamps.from(rate: try options.number("rate", file: path), count: data.rows, file: path)
+        }
+        let name = isSuite2p ? ((directory as NSString).lastPathComponent) : (fileName as NSString).deletingPathExtension
+        let recording = RawRecording(name: name, labels: labels, timestamps: timestamps, data: data, attributes: attributes)
+        try recording.validate(source: path)
+        return LoadedSource(path: path, readerName: self.name, recordings: [recording])
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Parsing of delimited numeric text (CSV/TSV rows, whitespace-separated matrices), with errors that
+/// name the file, the line and the column.
+enum TextTable {
+    /// The lines of a UTF-8 (or Latin-1) text file, without line terminators; trailing empty lines dropped.
+    /// With `keepEmptyLines`, only the empty string after a final newline is dropped (label files, where
+    /// an empty line is an unlabeled neuron).
+    static func lines(of path: String, keepEmptyLines: Bool = false) throws -> [Substring] {
+        let data = try FileChecks.contents(of: path)
+        let text = String(data: data, encoding: .utf8) ?? String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            line.hasSuffix("\r") ? line.dropLast() : line
+        }
+        if keepEmptyLines {
+            if lines.last == "" { lines.removeLast() }
+            return lines
+        }
+        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
+        return lines
+    }
+
+    /// One numeric field: empty, `nan`, `NaN`, `NA` are NaN; anything else must parse as a number.
+    static func number(_ field: Substring, file: String, line: Int, column: Int) throws -> Double {
+        let trimmed = field.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .nan }
+        if let value = Double(trimmed) { return value }
+        switch trimmed.lowercased() {
+        case "nan", "na", "n/a", "null": return .nan
+        default:
+            throw NeuroIOError.badValue(file, field: "line \(line), column \(column)", detail: "'\(trimmed.prefix(40))' is not a number")
+        }
+    }
+
+    /// A whitespace-separated numeric matrix, one row a line; all rows must have the same length.
+    static func whitespaceMatrix(_ path: String) throws -> (rows: Int, columns: Int, values: [Double]) {
+        let lines = try lines(of: path)
+        var values: [Double] = []
+        var columns = -1
+        for (i, line) in lines.enumerated() {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+            if columns < 0 { columns = fields.count }
+            guard fields.count == columns else {
+                throw NeuroIOError.badValue(path, field: "line \(i + 1)", detail: "\(fields.count) values, expected \(columns) (truncated or ragged file)")
+            }
+            for (j, f) in fields.enumerated() { values.append(try number(f, file: path, line: i + 1, column: j + 1)) }
+        }
+        return (lines.count, max(columns, 0), values)
+    }
+
+    /// Splits a delimited line, honouring double quotes around fields.
+    static func split(_ line: Substring, delimiter: Character) -> [Substring] {
+        guard line.contains("\"") else { return line.split(separator: delimiter, omittingEmptySubsequences: false) }
+        var fields: [Substring] = []
+        var start = line.startIndex, inQuotes = false, i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if c == "\"" { inQuotes.toggle() } else if c == delimiter && !inQuotes {
+                fields.append(line[start..<i])
+                start = line.index(after: i)
+            }
+            i = line.index(after: i)
+        }
+        fields.append(line[start..<line.endIndex])
+        return fields.map { f in
+            let t = f.trimmingCharacters(in: .whitespaces)
+            return t.hasPrefix("\"") && t.hasSuffix("\"") && t.count >= 2 ? Substring(t.dropFirst().dropLast()) : f
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import NeuroCore
+import Foundation
+
+/// Reads the text triplet layout (Leifer 2023): `{i}_gcamp.txt` (time × neurons, whitespace separated),
+/// `{i}_labels.txt` (one label a line, empty or `nan` for unlabeled) and `{i}_t.txt` (seconds, one a line).
+/// The path may name any of the three files.
+public enum TextTripletReader: RecordingReader {
+    public static let name = "triplet"
+    public static let summary = "text triplet {i}_gcamp.txt + {i}_labels.txt + {i}_t.txt"
+    public static let optionKeys: [String] = []
+    static let suffixes = ["_gcamp.txt", "_labels.txt", "_t.txt"]
+
+    public static func recognizes(path: String, header: [UInt8]) -> Bool {
+        suffixes.contains { path.hasSuffix($0) }
+    }
+
+    public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
+        guard let suffix = suffixes.first(where: { path.hasSuffix($0) }) else {
+            throw NeuroIOError.unsupported(path, detail: "triplet files end in _gcamp.txt, _labels.txt or _t.txt")
+        }
+        let prefix = String(path.dropLast(suffix.count))
+        let tracePath = prefix + "_gcamp.txt", labelPath = prefix + "_labels.txt", timePath = prefix + "_t.txt"
+        let traces = try TextTable.whitespaceMatrix(tracePath)
+        let times = try TextTable.lines(of: timePath).enumerated().map { i, line in
+            try TextTable.number(line, file: timePath, line: i + 1, column: 1)
+        }
+        let labels = try TextTable.lines(of: labelPath, keepEmptyLines: true).map { String($0).trimmingWhitespace() }
+        let recording = RawRecording(name: (prefix as NSString).lastPathComponent, labels: labels, timestamps: times,
+                                     data: Matrix(rows: traces.rows, columns: traces.columns, values: traces.values))
+        do {
+            try recording.validate(source: path)
+        } catch let error as RecordingError {
+            // Name the file whose length disagrees.
+            switch error.problem {
+            case .labelCountMismatch: throw RecordingError(file: labelPath, recording: error.recording, problem: error.problem)
+            case .timeCountMismatch, .nonMonotonicTimestamps, .nonFiniteTimestamp:
+                throw RecordingError(file: timePath, recording: error.recording, problem: error.problem)
+            default: throw error
+            }
+        }
+        return LoadedSource(path: path, readerName: name, recordings: [recording])
+    }
+}

@@ -1,0 +1,257 @@
+import NeuroCore
+import Foundation
+
+/// The common format's identity, written as global attributes (see `docs/FORMAT.md`).
+public enum CommonFormat {
+    /// Value of the global `format` attribute.
+    public static let name = "neurotool-common"
+    /// Value of the global `format_version` attribute. Bump the minor version for additions, the major
+    /// for anything a reader of an older version would misread.
+    public static let version = "1.0"
+
+    /// Sample precision of `data` (and `residual`).
+    public enum Precision: String, Sendable {
+        case float32, float64
+        var netcdfType: NetCDFType { self == .float32 ? .float : .double }
+    }
+}
+
+/// Everything about a recording except its samples: what a streaming writer needs up front.
+public struct RecordingLayout: Sendable {
+    public var name: String
+    public var samplingRate: Double
+    /// Number of time samples that will be written.
+    public var sampleCount: Int
+    /// Time of the first sample in seconds.
+    public var startTime: Double
+    /// Explicit sample times; nil means `startTime + i / samplingRate`.
+    public var time: [Double]?
+    public var channels: [Channel]
+    public var recorded: [Bool]
+    public var labeled: [Bool]
+    public var events: [Event]
+    public var hasResidual: Bool
+    public var attributes: [(key: String, value: AttributeValue)]
+
+    public init(name: String, samplingRate: Double, sampleCount: Int, startTime: Double = 0, channels: [Channel],
+                recorded: [Bool], labeled: [Bool], events: [Event] = [], hasResidual: Bool = false,
+                attributes: [(key: String, value: AttributeValue)] = []) {
+        self.name = name
+        self.samplingRate = samplingRate
+        self.sampleCount = sampleCount
+        self.startTime = startTime
+        self.channels = channels
+        self.recorded = recorded
+        self.labeled = labeled
+        self.events = events
+        self.hasResidual = hasResidual
+        self.attributes = attributes
+    }
+
+    /// The layout of a complete recording. `time` must be `startTime + i / samplingRate`.
+    public init(_ r: Recording) {
+        self.init(name: r.name, samplingRate: r.samplingRate, sampleCount: r.data.rows, startTime: r.time.first ?? 0,
+                  channels: r.channels, recorded: r.recorded, labeled: r.labeled, events: r.events,
+                  hasResidual: r.residual != nil, attributes: r.attributes)
+        time = r.time
+    }
+}
+
+/// Writes a file of the common format: one NetCDF-4 group per recording.
+///
+/// The file is written to a temporary path beside `path` and renamed into place by ``commit()``;
+/// until then (and if anything fails) no file exists at `path`. The writer refuses a `path` that is
+/// one of the inputs.
+///
+/// ```swift
+/// let writer = try CommonFormatWriter(path: "out.nc", globalAttributes: [("title", .text("demo"))])
+/// try writer.write(recording)
+/// try writer.commit()
+/// ```
+public final class CommonFormatWriter {
+    public let path: String
+    public let precision: CommonFormat.Precision
+    private let temporaryPath: String
+    private var file: NetCDFFile?
+    private var names: [String] = []
+
+    /// Starts a file. `inputs` are the files the output is made from; `path` must not be one of them.
+    public init(path: String, precision: CommonFormat.Precision = .float32,
+                globalAttributes: [(key: String, value: AttributeValue)], inputs: [String] = []) throws {
+        self.path = path
+        self.precision = precision
+        let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        for input in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
+            throw NeuroIOError.wouldOverwriteInput(path)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !directory.isEmpty && !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw NeuroIOError.writeFailed(path, detail: "directory '\(directory)' does not exist")
+        }
+        let base = (path as NSString).lastPathComponent
+        temporaryPath = ((directory.isEmpty ? "." : directory) as NSString)
+            .appendingPathComponent(".\(base).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let file = try NetCDFFile.create(temporaryPath)
+        self.file = file
+        do {
+            try file.putAttribute("Conventions", text: "CF-1.8", in: file.root)
+            try file.putAttribute("format", text: CommonFormat.name, in: file.root)
+            try file.putAttribute("format_version", text: CommonFormat.version, in: file.root)
+            for (key, value) in globalAttributes { try put(key, value, on: nil, in: file.root, file: file) }
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    deinit { abandon() }
+
+    /// Writes a whole recording as one group.
+    public func write(_ recording: Recording) throws {
+        let stream = try begin(RecordingLayout(recording))
+        try stream.append(data: recording.data, residual: recording.residual)
+        try stream.finish()
+    }
+
+    /// Defines a recording's group and metadata; its samples then go through the returned stream in
+    /// blocks of rows, so a long recording never has to be in memory whole.
+    public func begin(_ layout: RecordingLayout) throws -> RecordingStream {
+        guard let file else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
+        guard !names.contains(layout.name) else {
+            throw NeuroIOError.writeFailed(path, detail: "two recordings named '\(layout.name)'")
+        }
+        names.append(layout.name)
+        do {
+            return try RecordingStream(file: file, layout: layout, precision: precision, writer: self)
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Finishes the file and moves it to `path` (replacing an older output there).
+    public func commit() throws {
+        guard let file else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
+        do {
+            try file.putAttribute("recordings", text: names.joined(separator: ","), in: file.root)
+            try file.close()
+            self.file = nil
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+        } catch let error as NeuroIOError {
+            abandon()
+            throw error
+        } catch {
+            abandon()
+            throw NeuroIOError.writeFailed(path, detail: "\(error.localizedDescription)")
+        }
+    }
+
+    /// Drops the temporary file; nothing is left at `path`.
+    public func abandon() {
+        if let file { try? file.close() }
+        file = nil
+        if FileManager.default.fileExists(atPath: temporaryPath) { try? FileManager.default.removeItem(atPath: temporaryPath) }
+    }
+
+    func put(_ key: String, _ value: AttributeValue, on variable: NetCDFVariable?, in group: NetCDFGroup, file: NetCDFFile) throws {
+        switch value {
+        case .text(let s): try file.putAttribute(key, text: s, on: variable, in: group)
+        case .number(let d): try file.putAttribute(key, doubles: [d], on: variable, in: group)
+        case .integer(let i): try file.putAttribute(key, integers: [Int32(clamping: i)], on: variable, in: group)
+        case .numbers(let a): try file.putAttribute(key, doubles: a, on: variable, in: group)
+        }
+    }
+}
+
+/// Receives the samples of one recording, in blocks of consecutive rows.
+public final class RecordingStream {
+    public let layout: RecordingLayout
+    private let file: NetCDFFile
+    private let data: NetCDFVariable
+    private let residual: NetCDFVariable?
+    private unowned let writer: CommonFormatWriter
+    /// Rows written so far.
+    public private(set) var rowsWritten = 0
+
+    init(file: NetCDFFile, layout: RecordingLayout, precision: CommonFormat.Precision, writer: CommonFormatWriter) throws {
+        self.file = file
+        self.layout = layout
+        self.writer = writer
+        let g = try file.defineGroup(layout.name, in: file.root)
+        let t = layout.sampleCount, c = layout.channels.count
+        try file.defineDimension("time", length: t, in: g)
+        try file.defineDimension("channel", length: c, in: g)
+        let chunkRows = max(1, min(t, 262_144 / max(c, 1)))
+        let timeVar = try file.defineVariable("time", type: .double, dimensions: ["time"], in: g)
+        try file.putAttribute("units", text: "s", on: timeVar, in: g)
+        try file.putAttribute("long_name", text: "time since the start of the recording", on: timeVar, in: g)
+        let channelVar = try file.defineVariable("channel", type: .string, dimensions: ["channel"], in: g)
+        try file.putAttribute("long_name", text: "channel name in canonical order", on: channelVar, in: g)
+        data = try file.defineVariable("data", type: precision.netcdfType, dimensions: ["time", "channel"], in: g,
+                                       deflate: 1, chunks: [chunkRows, max(c, 1)])
+        try file.putAttribute("long_name", text: "samples; NaN where a channel was not recorded", on: data, in: g)
+        let units = Set(layout.channels.map(\.unit))
+        if units.count == 1 { try file.putAttribute("units", text: units.first!, on: data, in: g) }
+        if layout.hasResidual {
+            let r = try file.defineVariable("residual", type: precision.netcdfType, dimensions: ["time", "channel"], in: g,
+                                            deflate: 1, chunks: [chunkRows, max(c, 1)])
+            try file.putAttribute("long_name", text: "time derivative of the trace (per second), processed like data", on: r, in: g)
+            residual = r
+        } else {
+            residual = nil
+        }
+        let recordedVar = try file.defineVariable("recorded", type: .int8, dimensions: ["channel"], in: g)
+        try file.putAttribute("dtype", text: "bool", on: recordedVar, in: g)
+        let labeledVar = try file.defineVariable("labeled", type: .int8, dimensions: ["channel"], in: g)
+        try file.putAttribute("dtype", text: "bool", on: labeledVar, in: g)
+        let kindVar = try file.defineVariable("kind", type: .string, dimensions: ["channel"], in: g)
+        let unitVar = try file.defineVariable("unit", type: .string, dimensions: ["channel"], in: g)
+        let originalVar = try file.defineVariable("original_label", type: .string, dimensions: ["channel"], in: g)
+        var eventVars: (NetCDFVariable, NetCDFVariable, NetCDFVariable)?
+        if !layout.events.isEmpty {
+            try file.defineDimension("event", length: layout.events.count, in: g)
+            let onset = try file.defineVariable("event_onset", type: .double, dimensions: ["event"], in: g)
+            try file.putAttribute("units", text: "s", on: onset, in: g)
+            let duration = try file.defineVariable("event_duration", type: .double, dimensions: ["event"], in: g)
+            try file.putAttribute("units", text: "s", on: duration, in: g)
+            let label = try file.defineVariable("event_label", type: .string, dimensions: ["event"], in: g)
+            eventVars = (onset, duration, label)
+        }
+        try file.putAttribute("sampling_rate", doubles: [layout.samplingRate], in: g)
+        for (key, value) in layout.attributes { try writer.put(key, value, on: nil, in: g, file: file) }
+
+        try file.write(layout.time ?? (0..<t).map { layout.startTime + Double($0) / layout.samplingRate }, to: timeVar)
+        try file.write(layout.channels.map(\.name), to: channelVar)
+        try file.write(layout.recorded, to: recordedVar)
+        try file.write(layout.labeled, to: labeledVar)
+        try file.write(layout.channels.map(\.kind.rawValue), to: kindVar)
+        try file.write(layout.channels.map(\.unit), to: unitVar)
+        try file.write(layout.channels.map(\.originalLabel), to: originalVar)
+        if let (onset, duration, label) = eventVars {
+            try file.write(layout.events.map(\.onset), to: onset)
+            try file.write(layout.events.map(\.duration), to: duration)
+            try file.write(layout.events.map(\.label), to: label)
+        }
+    }
+
+    /// Writes the next block of rows (`(time, channel)`); `residual` must be given iff the layout has one.
+    public func append(data block: Matrix, residual residualBlock: Matrix? = nil) throws {
+        precondition(block.columns == layout.channels.count, "block has \(block.columns) channels, layout \(layout.channels.count)")
+        precondition((residualBlock != nil) == (residual != nil), "residual block presence must match the layout")
+        guard rowsWritten + block.rows <= layout.sampleCount else {
+            throw NeuroIOError.writeFailed(writer.path, detail: "recording '\(layout.name)': more rows than the \(layout.sampleCount) declared")
+        }
+        try file.write(block.values, to: data, startRow: rowsWritten)
+        if let residual, let residualBlock { try file.write(residualBlock.values, to: residual, startRow: rowsWritten) }
+        rowsWritten += block.rows
+    }
+
+    /// Checks that every declared row was written.
+    public func finish() throws {
+        guard rowsWritten == layout.sampleCount else {
+            throw NeuroIOError.writeFailed(writer.path, detail: "recording '\(layout.name)': \(rowsWritten) of \(layout.sampleCount) rows written")
+        }
+    }
+}

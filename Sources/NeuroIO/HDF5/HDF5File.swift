@@ -1,0 +1,356 @@
+internal import CHDF5
+import Foundation
+import NeuroCore
+
+/// Owns one HDF5 identifier and closes it when the last reference goes away.
+final class HDF5Handle: @unchecked Sendable {
+    let id: hid_t
+    private let close: (hid_t) -> herr_t
+
+    init(_ id: hid_t, close: @escaping (hid_t) -> herr_t) {
+        self.id = id
+        self.close = close
+    }
+
+    deinit { _ = close(id) }
+}
+
+/// A read-only HDF5 file (also MATLAB v7.3 and NWB files, which are HDF5 underneath).
+///
+/// Objects are reached by absolute path (`/processing/ophys/Fluorescence`). Every failure becomes a
+/// ``NeuroIOError`` naming the file; HDF5's own error printing is silenced.
+final class HDF5File: @unchecked Sendable {
+    /// The path the file was opened from (used in error messages).
+    let path: String
+    let handle: HDF5Handle
+
+    /// Opens `path` read-only.
+    init(path: String) throws {
+        self.path = path
+        try FileChecks.requireNonEmptyFile(path)
+        nt_H5_silence_errors()
+        guard nt_H5_is_hdf5(path) > 0 else {
+            throw NeuroIOError.corrupt(path, detail: "not an HDF5 file (no HDF5 signature)")
+        }
+        let id = H5Fopen(path, nt_H5F_ACC_RDONLY(), nt_H5P_DEFAULT())
+        guard id >= 0 else {
+            throw NeuroIOError.corrupt(path, detail: "HDF5 file cannot be opened (truncated or damaged)")
+        }
+        handle = HDF5Handle(id, close: H5Fclose)
+    }
+
+    /// True when `path` names an object (group or dataset) in the file.
+    func exists(_ objectPath: String) -> Bool {
+        nt_H5_silence_errors()
+        var prefix = ""
+        for component in objectPath.split(separator: "/") {
+            prefix += "/" + component
+            if H5Lexists(handle.id, prefix, nt_H5P_DEFAULT()) <= 0 { return false }
+        }
+        return true
+    }
+
+    /// The group or dataset at `objectPath`.
+    func object(at objectPath: String) throws -> HDF5Object {
+        guard exists(objectPath) else {
+            let parent = (objectPath as NSString).deletingLastPathComponent
+            let siblings = (try? group(at: parent.isEmpty ? "/" : parent).childNames()) ?? []
+            throw NeuroIOError.missingKey(path, key: "HDF5 object '\(objectPath)'", available: siblings)
+        }
+        let id = H5Oopen(handle.id, objectPath, nt_H5P_DEFAULT())
+        guard id >= 0 else { throw NeuroIOError.hdf5(path, function: "H5Oopen", detail: "cannot open '\(objectPath)'") }
+        return try HDF5Object.wrap(id: id, file: self)
+    }
+
+    /// The group at `objectPath` (`/` for the root).
+    func group(at objectPath: String) throws -> HDF5Group {
+        guard case .group(let g) = try object(at: objectPath) else {
+            throw NeuroIOError.badValue(path, field: objectPath, detail: "is a dataset, expected a group")
+        }
+        return g
+    }
+
+    /// The dataset at `objectPath`.
+    func dataset(at objectPath: String) throws -> HDF5Dataset {
+        guard case .dataset(let d) = try object(at: objectPath) else {
+            throw NeuroIOError.badValue(path, field: objectPath, detail: "is a group, expected a dataset")
+        }
+        return d
+    }
+}
+
+/// A group or a dataset.
+enum HDF5Object {
+    case group(HDF5Group)
+    case dataset(HDF5Dataset)
+
+    static func wrap(id: hid_t, file: HDF5File) throws -> HDF5Object {
+        switch H5Iget_type(id) {
+        case H5I_GROUP:
+            return .group(HDF5Group(handle: HDF5Handle(id, close: H5Gclose), file: file))
+        case H5I_DATASET:
+            return .dataset(HDF5Dataset(handle: HDF5Handle(id, close: H5Dclose), file: file))
+        default:
+            _ = H5Oclose(id)
+            throw NeuroIOError.unsupported(file.path, detail: "HDF5 object is neither a group nor a dataset")
+        }
+    }
+
+    /// The object's absolute path in its file.
+    var name: String {
+        switch self {
+        case .group(let g): return g.name
+        case .dataset(let d): return d.name
+        }
+    }
+}
+
+/// Attribute access shared by groups and datasets.
+protocol HDF5Attributed {
+    var handle: HDF5Handle { get }
+    var file: HDF5File { get }
+}
+
+extension HDF5Attributed {
+    /// The object's absolute path.
+    var name: String {
+        let n = H5Iget_name(handle.id, nil, 0)
+        guard n > 0 else { return "?" }
+        var buffer = [CChar](repeating: 0, count: Int(n) + 1)
+        _ = H5Iget_name(handle.id, &buffer, n + 1)
+        return String(cBuffer: buffer)
+    }
+
+    func hasAttribute(_ attribute: String) -> Bool {
+        nt_H5_silence_errors()
+        return H5Aexists(handle.id, attribute) > 0
+    }
+
+    /// A string attribute (fixed or variable length), or nil when absent or not a string.
+    func stringAttribute(_ attribute: String) -> String? {
+        guard hasAttribute(attribute) else { return nil }
+        let attr = H5Aopen(handle.id, attribute, nt_H5P_DEFAULT())
+        guard attr >= 0 else { return nil }
+        defer { H5Aclose(attr) }
+        let type = H5Aget_type(attr)
+        defer { H5Tclose(type) }
+        guard H5Tget_class(type) == H5T_STRING else { return nil }
+        let space = H5Aget_space(attr)
+        defer { H5Sclose(space) }
+        let count = max(1, Int(H5Sget_simple_extent_npoints(space)))
+        if H5Tis_variable_str(type) > 0 {
+            let memType = H5Tcopy(nt_H5T_C_S1()); defer { H5Tclose(memType) }
+            H5Tset_size(memType, nt_H5T_VARIABLE())
+            H5Tset_cset(memType, H5Tget_cset(type))
+            var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+            guard H5Aread(attr, memType, &pointers) >= 0 else { return nil }
+            defer { H5Dvlen_reclaim(memType, space, nt_H5P_DEFAULT(), &pointers) }
+            return pointers.first.flatMap { $0 }.map { String(cString: $0) }
+        }
+        let size = H5Tget_size(type)
+        var buffer = [CChar](repeating: 0, count: size * count + 1)
+        let memType = H5Tcopy(type); defer { H5Tclose(memType) }
+        guard H5Aread(attr, memType, &buffer) >= 0 else { return nil }
+        return String(decoding: buffer.prefix(size).map { UInt8(bitPattern: $0) }.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// A numeric attribute's values converted to Double, or nil.
+    func numericAttribute(_ attribute: String) -> [Double]? {
+        guard hasAttribute(attribute) else { return nil }
+        let attr = H5Aopen(handle.id, attribute, nt_H5P_DEFAULT())
+        guard attr >= 0 else { return nil }
+        defer { H5Aclose(attr) }
+        let type = H5Aget_type(attr)
+        defer { H5Tclose(type) }
+        let cls = H5Tget_class(type)
+        guard cls == H5T_FLOAT || cls == H5T_INTEGER else { return nil }
+        let space = H5Aget_space(attr)
+        defer { H5Sclose(space) }
+        var values = [Double](repeating: 0, count: max(1, Int(H5Sget_simple_extent_npoints(space))))
+        guard H5Aread(attr, nt_H5T_NATIVE_DOUBLE(), &values) >= 0 else { return nil }
+        return values
+    }
+
+    /// The object an object-reference attribute points to (NWB's `table` attribute, for example).
+    func referenceAttribute(_ attribute: String) throws -> HDF5Object? {
+        guard hasAttribute(attribute) else { return nil }
+        let attr = H5Aopen(handle.id, attribute, nt_H5P_DEFAULT())
+        guard attr >= 0 else { return nil }
+        defer { H5Aclose(attr) }
+        let type = H5Aget_type(attr)
+        defer { H5Tclose(type) }
+        guard H5Tget_class(type) == H5T_REFERENCE else { return nil }
+        var ref: hobj_ref_t = 0
+        guard H5Aread(attr, nt_H5T_STD_REF_OBJ(), &ref) >= 0 else {
+            throw NeuroIOError.hdf5(file.path, function: "H5Aread", detail: "cannot read reference attribute '\(attribute)'")
+        }
+        return try file.dereference(ref, from: handle.id)
+    }
+}
+
+extension HDF5File {
+    /// The object an HDF5 object reference points to.
+    func dereference(_ ref: hobj_ref_t, from location: hid_t) throws -> HDF5Object {
+        var r = ref
+        let id = H5Rdereference2(location, nt_H5P_DEFAULT(), H5R_OBJECT, &r)
+        guard id >= 0 else {
+            throw NeuroIOError.corrupt(path, detail: "dangling HDF5 object reference")
+        }
+        return try HDF5Object.wrap(id: id, file: self)
+    }
+}
+
+/// An HDF5 group.
+struct HDF5Group: HDF5Attributed {
+    let handle: HDF5Handle
+    let file: HDF5File
+
+    /// Names of the links in the group, in creation or name order (HDF5's default index).
+    func childNames() throws -> [String] {
+        var info = H5G_info_t()
+        guard H5Gget_info(handle.id, &info) >= 0 else {
+            throw NeuroIOError.hdf5(file.path, function: "H5Gget_info", detail: "cannot list group '\(name)'")
+        }
+        var names: [String] = []
+        for i in 0..<info.nlinks {
+            let n = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, nt_H5P_DEFAULT())
+            guard n >= 0 else { continue }
+            var buffer = [CChar](repeating: 0, count: Int(n) + 1)
+            _ = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, Int(n) + 1, nt_H5P_DEFAULT())
+            names.append(String(cBuffer: buffer))
+        }
+        return names
+    }
+
+    /// The child object `childName`.
+    func child(_ childName: String) throws -> HDF5Object {
+        let prefix = name == "/" ? "" : name
+        return try file.object(at: prefix + "/" + childName)
+    }
+}
+
+/// The element type of a dataset, as far as neurotool cares.
+enum HDF5ElementClass: Equatable {
+    case float, integer, string, reference, other
+}
+
+/// An HDF5 dataset.
+struct HDF5Dataset: HDF5Attributed {
+    let handle: HDF5Handle
+    let file: HDF5File
+
+    /// Dimensions, slowest-varying first (C order, as h5py shows them).
+    var shape: [Int] {
+        let space = H5Dget_space(handle.id)
+        defer { H5Sclose(space) }
+        let rank = Int(H5Sget_simple_extent_ndims(space))
+        guard rank > 0 else { return [] }
+        var dims = [hsize_t](repeating: 0, count: rank)
+        H5Sget_simple_extent_dims(space, &dims, nil)
+        return dims.map { Int($0) }
+    }
+
+    /// Number of elements.
+    var count: Int { shape.reduce(1, *) }
+
+    var elementClass: HDF5ElementClass {
+        let type = H5Dget_type(handle.id)
+        defer { H5Tclose(type) }
+        switch H5Tget_class(type) {
+        case H5T_FLOAT: return .float
+        case H5T_INTEGER: return .integer
+        case H5T_STRING: return .string
+        case H5T_REFERENCE: return .reference
+        default: return .other
+        }
+    }
+
+    /// All values converted to Double, in C order.
+    func readDoubles() throws -> [Double] {
+        guard elementClass == .float || elementClass == .integer else {
+            throw NeuroIOError.badValue(file.path, field: name, detail: "expected numbers, found \(elementClass)")
+        }
+        var values = [Double](repeating: 0, count: count)
+        guard count > 0 else { return values }
+        let status = values.withUnsafeMutableBytes {
+            H5Dread(handle.id, nt_H5T_NATIVE_DOUBLE(), nt_H5S_ALL(), nt_H5S_ALL(), nt_H5P_DEFAULT(), $0.baseAddress)
+        }
+        guard status >= 0 else {
+            throw NeuroIOError.corrupt(file.path, detail: "cannot read dataset '\(name)' (truncated or damaged)")
+        }
+        return values
+    }
+
+    /// Rows `rows` along the first dimension (all of the others), converted to Double, in C order.
+    func readDoubles(rows: Range<Int>) throws -> [Double] {
+        let dims = shape
+        guard !dims.isEmpty, rows.lowerBound >= 0, rows.upperBound <= dims[0] else {
+            throw NeuroIOError.badValue(file.path, field: name, detail: "row range \(rows) outside shape \(dims)")
+        }
+        let rowSize = dims.dropFirst().reduce(1, *)
+        var values = [Double](repeating: 0, count: rows.count * rowSize)
+        guard !values.isEmpty else { return values }
+        let fileSpace = H5Dget_space(handle.id)
+        defer { H5Sclose(fileSpace) }
+        var start = [hsize_t](repeating: 0, count: dims.count)
+        start[0] = hsize_t(rows.lowerBound)
+        var extent = dims.map { hsize_t($0) }
+        extent[0] = hsize_t(rows.count)
+        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &extent, nil)
+        let memSpace = H5Screate_simple(Int32(dims.count), &extent, nil)
+        defer { H5Sclose(memSpace) }
+        let status = values.withUnsafeMutableBytes {
+            H5Dread(handle.id, nt_H5T_NATIVE_DOUBLE(), memSpace, fileSpace, nt_H5P_DEFAULT(), $0.baseAddress)
+        }
+        guard status >= 0 else {
+            throw NeuroIOError.corrupt(file.path, detail: "cannot read rows \(rows) of dataset '\(name)'")
+        }
+        return values
+    }
+
+    /// All values of a string dataset (fixed or variable length, ASCII or UTF-8).
+    func readStrings() throws -> [String] {
+        let type = H5Dget_type(handle.id)
+        defer { H5Tclose(type) }
+        guard H5Tget_class(type) == H5T_STRING else {
+            throw NeuroIOError.badValue(file.path, field: name, detail: "expected strings, found \(elementClass)")
+        }
+        let n = count
+        guard n > 0 else { return [] }
+        if H5Tis_variable_str(type) > 0 {
+            let memType = H5Tcopy(nt_H5T_C_S1()); defer { H5Tclose(memType) }
+            H5Tset_size(memType, nt_H5T_VARIABLE())
+            H5Tset_cset(memType, H5Tget_cset(type))
+            var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
+            guard H5Dread(handle.id, memType, nt_H5S_ALL(), nt_H5S_ALL(), nt_H5P_DEFAULT(), &pointers) >= 0 else {
+                throw NeuroIOError.corrupt(file.path, detail: "cannot read strings of '\(name)'")
+            }
+            let space = H5Dget_space(handle.id); defer { H5Sclose(space) }
+            let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
+            H5Dvlen_reclaim(memType, space, nt_H5P_DEFAULT(), &pointers)
+            return strings
+        }
+        let size = H5Tget_size(type)
+        var buffer = [UInt8](repeating: 0, count: size * n)
+        let memType = H5Tcopy(type); defer { H5Tclose(memType) }
+        guard H5Dread(handle.id, memType, nt_H5S_ALL(), nt_H5S_ALL(), nt_H5P_DEFAULT(), &buffer) >= 0 else {
+            throw NeuroIOError.corrupt(file.path, detail: "cannot read strings of '\(name)'")
+        }
+        return (0..<n).map { i in
+            String(decoding: buffer[(i * size)..<((i + 1) * size)].prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// The objects an object-reference dataset points to, in C order (MATLAB cells, NWB regions).
+    func readReferences() throws -> [HDF5Object] {
+        guard elementClass == .reference else {
+            throw NeuroIOError.badValue(file.path, field: name, detail: "expected object references, found \(elementClass)")
+        }
+        var refs = [hobj_ref_t](repeating: 0, count: count)
+        guard count > 0 else { return [] }
+        guard H5Dread(handle.id, nt_H5T_STD_REF_OBJ(), nt_H5S_ALL(), nt_H5S_ALL(), nt_H5P_DEFAULT(), &refs) >= 0 else {
+            throw NeuroIOError.corrupt(file.path, detail: "cannot read object references of '\(name)'")
+        }
+        return try refs.map { try file.dereference($0, from: handle.id) }
+    }
+}

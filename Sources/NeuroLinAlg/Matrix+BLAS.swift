@@ -1,0 +1,41 @@
+internal import COpenBLAS
+import NeuroCore
+
+extension Matrix {
+    /// The product `self · other` (BLAS `dgemm`).
+    public func multiplied(by other: Matrix) -> Matrix {
+        precondition(columns == other.rows, "Matrix product of \(rows)×\(columns) and \(other.rows)×\(other.columns)")
+        var c = Matrix(rows: rows, columns: other.columns)
+        guard rows > 0, other.columns > 0, columns > 0 else { return c }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(other.columns), Int32(columns),
+                    1.0, values, Int32(columns), other.values, Int32(other.columns), 0.0, &c.values, Int32(other.columns))
+        return c
+    }
+
+    /// The product `selfᵀ · other` without forming the transpose (BLAS `dgemm`).
+    public func transposeMultiplied(by other: Matrix) -> Matrix {
+        precondition(rows == other.rows, "Matrix product of (\(rows)×\(columns))ᵀ and \(other.rows)×\(other.columns)")
+        var c = Matrix(rows: columns, columns: other.columns)
+        guard rows > 0, other.columns > 0, columns > 0 else { return c }
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(columns), Int32(other.columns), Int32(rows),
+                    1.0, values, Int32(columns), other.values, Int32(other.columns), 0.0, &c.values, Int32(other.columns))
+        return c
+    }
+
+    /// The matrix-vector product `self · x` (BLAS `dgemv`).
+    public func multiplied(by x: [Double]) -> [Double] {
+        precondition(columns == x.count, "Matrix-vector product of \(rows)×\(columns) and \(x.count)")
+        var y = [Double](repeating: 0, count: rows)
+        guard rows > 0, columns > 0 else { return y }
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(columns), 1.0, values, Int32(columns), x, 1, 0.0, &y, 1)
+        return y
+    }
+}
+
+/// Controls the number of threads OpenBLAS uses for large products.
+public enum BLASThreads {
+    /// Current thread count.
+    public static var count: Int { Int(openblas_get_num_threads()) }
+    /// Sets the thread count (1 makes results reproducible bit for bit across runs).
+    public static func set(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+}
