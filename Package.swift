@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Libraries (all the logic lives here)
         /// Plain data types (recordings, channels, events, provenance), canonical neuron names, errors.
@@ -40,9 +41,9 @@ let package = Package(
             "NeuroCore", "CHDF5", "CNetCDF", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         /// The homogenization pipeline: readers -> label cleaning -> smoothing -> resampling -> common format.
-        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO"]),
-        /// SVG figures and HTML/Markdown reports.
-        .target(name: "NeuroReport", dependencies: ["NeuroCore"]),
+        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroReport"]),
+        /// SVG figures (rasters embedded as PNG through zlib) and HTML/Markdown reports.
+        .target(name: "NeuroReport", dependencies: ["NeuroCore", "CZlib"]),
         /// The command-line interface: argument parsing only, calling the libraries.
         .target(name: "NeuroCLI", dependencies: [
             "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroHomogenize", "NeuroReport",

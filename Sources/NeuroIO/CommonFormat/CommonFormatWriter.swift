@@ -10,7 +10,7 @@ public enum CommonFormat {
     public static let version = "1.0"
 
     /// Sample precision of `data` (and `residual`).
-    public enum Precision: String, Sendable {
+    public enum Precision: String, Sendable, CaseIterable {
         case float32, float64
         var netcdfType: NetCDFType { self == .float32 ? .float : .double }
     }

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import NeuroCore
+import NeuroDSP
+import NeuroHomogenize
+import NeuroIO
+
+extension ResamplingMethod: ExpressibleByArgument {}
+extension HomogenizeOptions.NaNPolicy: ExpressibleByArgument {}
+
+/// `neurotool homogenize`: heterogeneous recordings in, one common-format file out.
+struct Homogenize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read recordings in any supported format and write one resampled, channel-ordered NetCDF-4 file.",
+        discussion: """
+        INPUT is a file, optionally followed by reader options: PATH:key=value:key=value (a segment starting \
+        with '/' sets the dataset path: traces.h5:/trace_array:time=/t). Formats are recognised from content \
+        and extension; readers: \(Readers.all.map { $0.name }.joined(separator: ", ")).
+        """)
+
+    @Argument(help: "Input files (PATH[:key=value...]).")
+    var inputs: [String] = []
+
+    @Option(name: [.short, .customLong("output")], help: "Output NetCDF-4 file.")
+    var output: String
+
+    @Option(help: "Dataset manifest (JSON) listing sources with reader, lab and options.")
+    var manifest: String?
+
+    @Option(help: "Target time step in seconds (default 0.333).")
+    var dt: Double?
+
+    @Option(help: "Target sampling rate in Hz, or 'native' to keep each recording's median rate.")
+    var rate: String?
+
+    @Option(help: "Resampler: auto (linear up, anti-aliased polyphase down), linear, cubic, reference, polyphase.")
+    var resampler: ResamplingMethod = .auto
+
+    @Option(help: "Causal smoother: none, moving, gaussian, exponential.")
+    var smooth: String = "moving"
+
+    @Option(help: "Moving-average window in samples (8 = the reference's window_size 15).")
+    var smoothWindow: Int = 8
+
+    @Option(help: "Gaussian smoother sigma in samples.")
+    var smoothSigma: Double = 5
+
+    @Option(help: "Exponential smoother alpha (0 < alpha ≤ 1).")
+    var smoothAlpha: Double = 0.5
+
+    @Option(help: "Normalisation per channel: zscore, dff, none.")
+    var normalize: String = "zscore"
+
+    @Option(help: "Baseline percentile for dff.")
+    var dffPercentile: Double = 20
+
+    @Option(help: "Channel order: celegans (300 canonical neurons), native, or a file with one channel name a line.")
+    var channels: String = "celegans"
+
+    @Option(help: "Reader for every input (default: recognised per file).")
+    var reader: String?
+
+    @Option(name: .customLong("option"), help: "Reader option key=value for every input (repeatable).")
+    var readerOptions: [String] = []
+
+    @Option(help: "Skip recordings with fewer samples.")
+    var minSamples: Int = 600
+
+    @Option(help: "Longest NaN run, as a fraction of the recording; shorter runs are interpolated.")
+    var maxNanRun: Double = 0.05
+
+    @Option(help: "Channels with longer NaN runs: error or drop (mark not recorded).")
+    var nanPolicy: HomogenizeOptions.NaNPolicy = .error
+
+    @Flag(help: "Do not write the residual (derivative) variable.")
+    var noResidual = false
+
+    @Flag(help: "Drop recorded but unlabeled neurons instead of keeping them as unlabeled_k channels.")
+    var dropUnlabeled = false
+
+    @Flag(help: "Store samples as float64 (default float32).")
+    var float64 = false
+
+    @Option(help: "Dataset title (default: the manifest's name or the output's file name).")
+    var title: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if inputs.isEmpty && manifest == nil { throw ValidationError("give INPUT files or --manifest FILE") }
+        if dt != nil && rate != nil { throw ValidationError("give either --dt or --rate, not both") }
+        if let dt, !(dt > 0) { throw ValidationError("--dt must be positive") }
+        if let rate, rate != "native", !((Double(rate) ?? 0) > 0) { throw ValidationError("--rate must be a positive number of Hz or 'native'") }
+        if minSamples < 2 { throw ValidationError("--min-samples must be at least 2") }
+        if !(maxNanRun >= 0 && maxNanRun <= 1) { throw ValidationError("--max-nan-run is a fraction between 0 and 1") }
+    }
+
+    func makeOptions() throws -> HomogenizeOptions {
+        var o = HomogenizeOptions()
+        if let dt { o.target = .dt(dt) }
+        if let rate { o.target = rate == "native" ? .native : .rate(Double(rate)!) }
+        o.resampler = resampler
+        switch smooth {
+        case "none": o.smoothing = .none
+        case "moving":
+            guard smoothWindow >= 1 else { throw ValidationError("--smooth-window must be ≥ 1") }
+            o.smoothing = .moving(window: smoothWindow)
+        case "gaussian":
+            guard smoothSigma > 0 else { throw ValidationError("--smooth-sigma must be positive") }
+            o.smoothing = .gaussian(sigma: smoothSigma)
+        case "exponential":
+            guard smoothAlpha > 0 && smoothAlpha <= 1 else { throw ValidationError("--smooth-alpha must be in (0, 1]") }
+            o.smoothing = .exponential(alpha: smoothAlpha)
+        default: throw ValidationError("--smooth must be none, moving, gaussian or exponential")
+        }
+        switch normalize {
+        case "zscore": o.normalization = .zscore
+        case "dff":
+            guard dffPercentile >= 0 && dffPercentile <= 100 else { throw ValidationError("--dff-percentile must be in [0, 100]") }
+            o.normalization = .deltaFOverF(percentile: dffPercentile)
+        case "none": o.normalization = .none
+        default: throw ValidationError("--normalize must be zscore, dff or none")
+        }
+        switch channels {
+        case "celegans": o.channelOrder = .celegans
+        case "native": o.channelOrder = .native
+        default:
+            guard let text = try? String(contentsOfFile: channels, encoding: .utf8) else {
+                throw NeuroIOError.fileNotFound(channels)
+            }
+            let names = text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            guard !names.isEmpty else { throw NeuroIOError.emptyFile(channels) }
+            o.channelOrder = .list(name: (channels as NSString).lastPathComponent, names: names)
+        }
+        o.minSamples = minSamples
+        o.maxNaNRun = maxNanRun
+        o.nanPolicy = nanPolicy
+        o.residual = !noResidual
+        o.keepUnlabeled = !dropUnlabeled
+        o.precision = float64 ? .float64 : .float32
+        return o
+    }
+
+    func run() throws {
+        let options = try makeOptions()
+        var shared: [String: String] = [:]
+        for pair in readerOptions {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2 else { throw ValidationError("--option takes key=value, got '\(pair)'") }
+            shared[kv[0]] = kv[1]
+        }
+        var list: [HomogenizationInput] = []
+        var name = title ?? ((output as NSString).lastPathComponent as NSString).deletingPathExtension
+        if let manifest {
+            let m = try Manifest.load(manifest)
+            list += m.inputs
+            if title == nil { name = m.name }
+        }
+        for argument in inputs {
+            var input = HomogenizationInput.parse(argument)
+            input.reader = input.reader ?? reader
+            input.options = ReaderOptions(shared).merging(input.options)
+            list.append(input)
+        }
+        let summary = try Homogenizer.run(inputs: list, output: output, title: name, options: options,
+                                          provenance: Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText()),
+                                          progress: TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0))
+        for line in summary.skipped + summary.warnings { printError("warning: \(line)") }
+        if !quiet {
+            print("wrote \(output): \(summary.written.count) recordings (\(summary.skipped.count) skipped)")
+        }
+    }
+}
