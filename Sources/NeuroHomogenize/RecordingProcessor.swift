@@ -58,6 +58,7 @@ public enum RecordingProcessor {
         let limit = max(1, Int((options.maxNaNRun * Double(n)).rounded(.down)))
         var filled = 0
         var dropped = Set<Int>()
+        var allNaN: [String] = []
         for (k, j) in used.enumerated() {
             var column = traces.column(k)
             if let bad = column.firstIndex(where: { $0.isInfinite }) {
@@ -69,7 +70,7 @@ public enum RecordingProcessor {
                 let channel = raw.labels[j].isEmpty ? "column \(j + 1)" : raw.labels[j]
                 if options.nanPolicy == .error || long.count == n {
                     if long.count == n {
-                        warnings.append("\(file): recording '\(raw.name)': channel '\(channel)' is all NaN; marked not recorded")
+                        allNaN.append(channel)
                         dropped.insert(k)
                         continue
                     }
@@ -81,6 +82,10 @@ public enum RecordingProcessor {
             }
             filled += NaNRuns.fillLinearly(&column, runs: runs, times: times)
             traces.setColumn(k, column)
+        }
+        if !allNaN.isEmpty {
+            let shown = allNaN.prefix(5).joined(separator: ", ") + (allNaN.count > 5 ? ", …" : "")
+            warnings.append("\(file): recording '\(raw.name)': \(allNaN.count) channels are all NaN (\(shown)); marked not recorded")
         }
         for k in dropped { traces.setColumn(k, [Double](repeating: 0, count: n)) }
 

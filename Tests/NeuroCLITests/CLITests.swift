@@ -1,0 +1,106 @@
+import Foundation
+import NeuroCLI
+import NeuroCore
+import NeuroIO
+import NeuroTestSupport
+import Testing
+
+/// The `neurotool` executable as users run it: exit codes, one-line errors, no partial outputs, and
+/// outputs that independent readers (xarray, netCDF4-python, h5py) open as documented.
+@Suite("neurotool command line", .serialized)
+struct CLITests {
+    @Test("homogenize the demo set; xarray, netCDF4 and h5py read what neurotool wrote")
+    func homogenizeDemoAndCheckWithPython() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let out = "\(dir)/demo.nc"
+        let run = try TestSupport.neurotool(["homogenize", "--manifest", "Datasets/celegans/manifest.json", "-o", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("wrote \(out): 11 recordings (1 skipped)"))
+        #expect(run.stderr.contains("warning: ") && run.stderr.contains("fewer than the minimum 600; skipped"))
+        #expect(!run.stderr.contains("█"), "no progress bar when stderr is not a terminal")
+
+        let check = try TestSupport.python("tools/python/check_common_format.py", [out])
+        #expect(check.status == 0, "\(check.stderr)")
+        let peer = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+        let file = try CommonFormatFile(path: out)
+        #expect(peer["format"] as? String == "neurotool-common")
+        #expect(peer["format_version"] as? String == CommonFormat.version)
+        #expect((peer["command_line"] as? String)?.hasPrefix("neurotool homogenize --manifest Datasets/celegans/manifest.json") == true)
+        let groups = try #require(peer["groups"] as? [String: Any])
+        #expect(Set(groups.keys) == Set(file.recordingNames))
+        for name in file.recordingNames {
+            let r = try file.recording(name)
+            let g = try #require(groups[name] as? [String: Any])
+            #expect(g["channel"] as? [String] == r.channels.map(\.name))
+            #expect(g["recorded"] as? [Bool] == r.recorded)
+            #expect(g["labeled"] as? [Bool] == r.labeled)
+            #expect(g["mask_dtype"] as? String == "bool")
+            #expect(g["data_dtype"] as? String == "float32")
+            #expect(g["dims"] as? [String: Int] == ["time": r.time.count, "channel": r.channels.count])
+            #expect(g["h5py_data_shape"] as? [Int] == [r.time.count, r.channels.count])
+            let sum = r.data.values.filter { !$0.isNaN }.reduce(0, +)
+            #expect(abs(((g["data_nansum"] as? NSNumber)?.doubleValue ?? .nan) - sum) < 1e-3)
+        }
+    }
+
+    @Test("info lists recordings and provenance")
+    func info() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let out = "\(dir)/one.nc"
+        #expect(try TestSupport.neurotool(["homogenize", "Datasets/celegans/venkatachalam2024/worm1.csv", "-o", out, "--quiet"]).status == 0)
+        let run = try TestSupport.neurotool(["info", out])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("worm1: "))
+        #expect(run.stdout.contains("from Datasets/celegans/venkatachalam2024/worm1.csv [csv]"))
+        let sha = try FileChecksum.sha256(of: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"))
+        #expect(run.stdout.contains("sha256:\(sha)"))
+    }
+
+    /// Each bad input: non-zero exit, one line on stderr naming the file, and no output file.
+    @Test("bad inputs exit non-zero with one line and leave no output", arguments: [
+        (["Datasets/celegans/nowhere.csv"], "Datasets/celegans/nowhere.csv: no such file"),
+        (["Datasets/celegans/kato2015/WT_NoStim.mat:struct=Nope"], "Datasets/celegans/kato2015/WT_NoStim.mat: no variable 'Nope'"),
+        (["Datasets/celegans/flavell2023/worm1.h5"], "Datasets/celegans/flavell2023/worm1.h5: no time vector (give time=… or rate=HZ)"),
+        (["Datasets/celegans/venkatachalam2024/worm1.csv", "--dt=-1"], "--dt must be positive"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let out = "\(dir)/out.nc"
+        let run = try TestSupport.neurotool(["homogenize"] + arguments + ["-o", out])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        let errorLines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errorLines.count == 1, "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test("ΔF/F of data that is already z-scored (wrong units) is refused")
+    func dffOfNormalisedData() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        #expect(try TestSupport.neurotool(["homogenize", "Datasets/celegans/venkatachalam2024/worm1.csv", "-o", "\(dir)/z.nc", "--quiet"]).status == 0)
+        let run = try TestSupport.neurotool(["homogenize", "\(dir)/z.nc", "--normalize", "dff", "-o", "\(dir)/dff.nc"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("\(dir)/z.nc: recording 'worm1': channel '"), "\(run.stderr)")
+        #expect(run.stderr.contains("ΔF/F baseline is"))
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/dff.nc"))
+    }
+
+    @Test("an input is never overwritten")
+    func neverOverwritesInput() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let input = "\(dir)/worm1.csv"
+        try FileManager.default.copyItem(atPath: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"), toPath: input)
+        let before = try Data(contentsOf: URL(fileURLWithPath: input))
+        let run = try TestSupport.neurotool(["homogenize", input, "-o", input])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("output path is also an input"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before)
+    }
+
+    @Test("argument validation happens in-process")
+    func parsing() {
+        #expect(throws: (any Error).self) { try Neurotool.parseAsRoot(["homogenize", "-o", "x.nc"]) }
+        #expect(throws: (any Error).self) { try Neurotool.parseAsRoot(["homogenize", "a.csv", "-o", "x.nc", "--dt", "1", "--rate", "2"]) }
+        #expect(throws: Never.self) { try Neurotool.parseAsRoot(["homogenize", "a.csv", "-o", "x.nc", "--rate", "native"]) }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import NeuroCore
+import NeuroIO
+import NeuroTestSupport
+import Testing
+
+@Suite("Common format: round trip, atomic writes", .serialized)
+struct CommonFormatTests {
+    func sampleRecording(name: String = "worm1") -> Recording {
+        let t = 50, c = 4
+        var data = Matrix(rows: t, columns: c)
+        for i in 0..<t { for j in 0..<c { data[i, j] = j == 2 ? .nan : sin(Double(i) * 0.1 + Double(j)) * 1.000_000_1 } }
+        return Recording(name: name, time: (0..<t).map { Double($0) * 0.333 }, samplingRate: 1 / 0.333,
+                         channels: [Channel(name: "AVAL", originalLabel: "AVAL"), Channel(name: "AVAR"),
+                                    Channel(name: "AVBL"), Channel(name: "unlabeled_0", originalLabel: "x", kind: .calcium, unit: "1")],
+                         data: data, residual: data, recorded: [true, true, false, true], labeled: [true, true, false, false],
+                         events: [Event(onset: 1.5, duration: 0.5, label: "stim on"), Event(onset: 9, label: "é marker")],
+                         attributes: [("source_file", .text("a.mat")), ("original_samples", .integer(812)),
+                                      ("dt", .number(0.333)), ("bounds", .numbers([0.1, 0.2]))])
+    }
+
+    @Test("float64 files read back exactly what was written")
+    func roundTripFloat64() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let path = dir + "/out.nc"
+        let writer = try CommonFormatWriter(path: path, precision: .float64, globalAttributes: [("title", .text("t"))])
+        let written = [sampleRecording(), sampleRecording(name: "worm2")]
+        for r in written { try writer.write(r) }
+        try writer.commit()
+        let file = try CommonFormatFile(path: path)
+        #expect(file.recordingNames == ["worm1", "worm2"])
+        #expect(file.globalAttribute("format")?.description == "neurotool-common")
+        #expect(file.globalAttribute("title")?.description == "t")
+        for r in written { #expect(try file.recording(r.name) == r) }
+    }
+
+    @Test("float32 files hold the float32 rounding of the samples")
+    func roundTripFloat32() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let writer = try CommonFormatWriter(path: dir + "/out.nc", precision: .float32, globalAttributes: [])
+        let r = sampleRecording()
+        try writer.write(r)
+        try writer.commit()
+        let back = try CommonFormatFile(path: dir + "/out.nc").recording("worm1")
+        #expect(back.data.values.map { $0.isNaN ? 0 : $0 } == r.data.values.map { $0.isNaN ? 0 : Double(Float($0)) })
+        #expect(back.data.values[2].isNaN)
+        #expect(back.time == r.time)
+    }
+
+    @Test("a writer that is not committed leaves nothing behind")
+    func abandonedWriterLeavesNoFile() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        do {
+            let writer = try CommonFormatWriter(path: dir + "/out.nc", globalAttributes: [])
+            try writer.write(sampleRecording())
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test("the output may not be one of the inputs")
+    func refusesToOverwriteInput() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let input = dir + "/in.csv"
+        try "time,AVAL\n0,1\n".write(toFile: input, atomically: true, encoding: .utf8)
+        #expect(throws: NeuroIOError.wouldOverwriteInput(dir + "/./in.csv")) {
+            try CommonFormatWriter(path: dir + "/./in.csv", globalAttributes: [], inputs: [input])
+        }
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == "time,AVAL\n0,1\n")
+    }
+
+    @Test("a file that is not of the common format is refused with a clear message")
+    func rejectsForeignNetCDF() throws {
+        let path = TestSupport.path("Datasets/celegans/nichols2017/worms.nc")
+        #expect(throws: NeuroIOError.unsupported(path, detail: "not a neurotool common-format file (no global format=\"neurotool-common\")")) {
+            try CommonFormatFile(path: path)
+        }
+    }
+}
