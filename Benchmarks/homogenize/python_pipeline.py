@@ -87,8 +87,13 @@ def interp_columns(grid: np.ndarray, t: np.ndarray, y: np.ndarray) -> np.ndarray
     """np.interp(grid, t, y[:, c]) for every column, sharing the bracket search."""
     n = len(t)
     j = np.clip(np.searchsorted(t, grid, side="right") - 1, 0, n - 2)
-    slope = (y[j + 1] - y[j]) / (t[j + 1] - t[j])[:, None]
-    out = slope * (grid - t[j])[:, None] + y[j]
+    y0 = y[j]
+    out = y[j + 1]
+    # numpy's formula, in place: slope = (y1 - y0) / (t1 - t0); slope * (x - t0) + y0
+    out -= y0
+    out /= (t[j + 1] - t[j])[:, None]
+    out *= (grid - t[j])[:, None]
+    out += y0
     out[grid <= t[0]] = y[0]
     out[grid >= t[-1]] = y[-1]
     return out
@@ -120,8 +125,9 @@ def process(path: str, names: list[str], index: dict[str, int], dt: float):
     std = data.std(axis=0)
     scale = np.where(std > 0, std, 1.0)
     channels = len(names) + unlabeled
-    out = np.full((len(grid), channels), np.nan)
-    out_res = np.full((len(grid), channels), np.nan)
+    # Computed in float64, stored as float32 (the output precision) as soon as each column is final.
+    out = np.full((len(grid), channels), np.nan, dtype=np.float32)
+    out_res = np.full((len(grid), channels), np.nan, dtype=np.float32)
     out[:, target] = (data - mean) / scale
     out_res[:, target] = res / scale
     recorded = np.zeros(channels, dtype=np.int8)
@@ -149,7 +155,10 @@ def write_group(nc: netCDF4.Dataset, name: str, dt: float, grid, data, res, chan
     for vname, values in (("data", data), ("residual", res)):
         v = g.createVariable(vname, "f4", ("time", "channel"), zlib=True, complevel=1,
                              chunksizes=(chunk_rows, max(c, 1)))
-        v[:] = values.astype(np.float32)
+        # A one-chunk cache: netCDF-C's default per-variable cache would keep every written chunk of
+        # every group in memory until the file is closed (peak memory growing with the worm count).
+        v.set_var_chunk_cache(size=chunk_rows * max(c, 1) * 4, nelems=1, preemption=1.0)
+        v[:] = values
     for vname, values in (("recorded", recorded), ("labeled", labeled)):
         v = g.createVariable(vname, "i1", ("channel",))
         v.setncattr("dtype", "bool")  # setncattr: .dtype is netCDF4's own property

@@ -7,7 +7,7 @@ import NeuroReport
 /// per recording, neuron coverage across recordings and a few neurons followed across labs.
 public enum HomogenizationReport {
     /// Builds the report from a common-format file (reading one recording at a time).
-    public static func make(from path: String, summary: HomogenizationSummary? = nil) throws -> Report {
+    public static func make(from path: String) throws -> Report {
         let file = try CommonFormatFile(path: path)
         let title = file.globalAttribute("title")?.description ?? "Homogenized recordings"
         var report = Report(title: "Homogenization: \(title)")
@@ -53,9 +53,10 @@ public enum HomogenizationReport {
         report.add(.heading("Recordings", level: 1))
         report.add(.table(header: ["recording", "lab", "reader", "source Hz", "source samples", "samples", "recorded", "labeled",
                                    "ambiguous/unknown/duplicate labels", "NaN filled"], rows: rows))
-        if let summary, !(summary.skipped.isEmpty && summary.warnings.isEmpty) {
+        let notes = ["skipped", "warnings"].flatMap { (file.globalAttribute($0)?.description ?? "").split(separator: "\n").map(String.init) }
+        if !notes.isEmpty {
             report.add(.heading("Skipped and warnings", level: 1))
-            report.add(.list(summary.skipped + summary.warnings))
+            report.add(.list(notes))
         }
         report.add(.heading("Coverage", level: 1))
         report.add(.figure(name: "neurons-per-recording", svg: Plots.bars(

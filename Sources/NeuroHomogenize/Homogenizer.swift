@@ -73,7 +73,8 @@ public enum Homogenizer {
             guard !summary.written.isEmpty else {
                 throw NeuroIOError.badValue(output, field: "output", detail: "no recording was long enough to keep (\(summary.skipped.count) skipped)")
             }
-            try writer.commit()
+            try writer.commit(finalAttributes: [("skipped", .text(summary.skipped.joined(separator: "\n"))),
+                                                ("warnings", .text(summary.warnings.joined(separator: "\n")))])
         } catch {
             writer.abandon()
             throw error

@@ -130,11 +130,13 @@ public final class CommonFormatWriter {
         }
     }
 
-    /// Finishes the file and moves it to `path` (replacing an older output there).
-    public func commit() throws {
+    /// Finishes the file and moves it to `path` (replacing an older output there). `finalAttributes`
+    /// are global attributes known only at the end (what was skipped, warnings).
+    public func commit(finalAttributes: [(key: String, value: AttributeValue)] = []) throws {
         guard let file else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
         do {
             try file.putAttribute("recordings", text: names.joined(separator: ","), in: file.root)
+            for (key, value) in finalAttributes { try put(key, value, on: nil, in: file.root, file: file) }
             try file.close()
             self.file = nil
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }

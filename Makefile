@@ -1,0 +1,66 @@
+# neurotool — the README's two commands are `make demo` and `make test`.
+# Each installs what it needs (Debian packages, a pinned Python venv for the peers), builds and runs.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := pkg-config libhdf5-dev libnetcdf-dev libfftw3-dev libopenblas-dev liblapacke-dev zlib1g-dev
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+NEUROTOOL := .build/release/neurotool
+DEMO_OUT := out
+REPORTS := Notebooks-exports
+
+.PHONY: help deps venv build test demo bench fixtures datasets clean
+
+help:
+	@echo "make demo      install deps, build, homogenize the embedded C. elegans set, write the report to $(REPORTS)/"
+	@echo "make test      install deps and the pinned Python peers, build once, run every test once"
+	@echo "make bench     benchmarks side by side with the Python peers (not part of make test)"
+	@echo "make fixtures  regenerate the peer fixtures (Tests/Fixtures) with the pinned venv"
+	@echo "make datasets  regenerate Datasets/celegans with the pinned venv"
+
+# Debian packages, installed only when missing (needs root, as on CI and the project's machines).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The pinned Python peers (numpy, scipy, h5py, netCDF4, xarray, pynwb, …): fixtures and cross-checks only,
+# never a runtime dependency of neurotool.
+venv: $(VENV)/.installed
+$(VENV)/.installed: tools/python/requirements.txt
+	@python3 -c "import venv, ensurepip" 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv python3-pip)
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r tools/python/requirements.txt
+	touch $@
+
+build: deps
+	swift build -c release --product neurotool
+
+# Build once (debug, with tests and the neurotool executable the CLI tests run), test once.
+test: deps venv
+	swift build --build-tests
+	OPENBLAS_NUM_THREADS=1 swift test --skip-build
+
+demo: build
+	@mkdir -p $(DEMO_OUT) $(REPORTS)
+	$(NEUROTOOL) homogenize --manifest Datasets/celegans/manifest.json -o $(DEMO_OUT)/celegans.nc
+	$(NEUROTOOL) info $(DEMO_OUT)/celegans.nc
+	$(NEUROTOOL) report $(DEMO_OUT)/celegans.nc -o $(REPORTS) --name celegans-homogenize
+	@echo "report: $(REPORTS)/celegans-homogenize.html (and .md)"
+
+bench: build venv
+	$(PYTHON) Benchmarks/homogenize/make_data.py Benchmarks/.data/homogenize
+	$(PYTHON) Benchmarks/homogenize/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/homogenize
+
+fixtures: venv
+	$(PYTHON) tools/python/make_fixtures.py
+
+datasets: venv
+	$(PYTHON) Datasets/celegans/generate.py
+
+clean:
+	rm -rf .build $(DEMO_OUT) Benchmarks/.data
