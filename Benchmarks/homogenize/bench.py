@@ -82,8 +82,11 @@ def run_child(argv: list[str], output: Path, label: str) -> tuple[float, float]:
 
 def compare(a: Path, b: Path) -> str:
     """One line: do the two outputs hold the same groups and (nearly) the same samples?"""
-    import netCDF4
-    import numpy as np
+    try:
+        import netCDF4
+        import numpy as np
+    except ImportError as e:
+        return f"outputs not compared ({e.name} is not installed for {sys.executable}; use .venv/bin/python)"
 
     worst = 0.0
     with netCDF4.Dataset(a) as da, netCDF4.Dataset(b) as db:
@@ -110,6 +113,7 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=3, help="runs per tool; the best time is reported (default 3)")
     p.add_argument("--python", default=sys.executable, help="Python for python_pipeline.py (default: this one)")
     p.add_argument("--keep", action="store_true", help="keep the two output files (their folder is printed)")
+    p.add_argument("--results", help="also write the Markdown report to this file (e.g. Benchmarks/RESULTS.md)")
     args = p.parse_args(argv)
     try:
         return bench(args)
@@ -119,6 +123,12 @@ def main(argv=None) -> int:
 
 
 def bench(args) -> int:
+    report: list[str] = []
+
+    def emit(text: str = "") -> None:
+        print(text, flush=True)
+        report.append(text)
+
     tool = Path(args.neurotool)
     if not tool.is_file() or not os.access(tool, os.X_OK):
         raise BenchError(f"--neurotool {tool}: not an executable file (build it: swift build -c release)")
@@ -138,12 +148,11 @@ def bench(args) -> int:
         "python (NumPy)": ([args.python, str(HERE / "python_pipeline.py"), *inputs, "-o", str(out_py)], out_py),
     }
     size = sum(os.path.getsize(f) for f in inputs)
-    print("# homogenize benchmark\n")
-    print("\n".join(machine()))
-    print(f"- Input: {len(inputs)} files in {data} ({size / 1e6:.0f} MB), reference resampler, dt 0.333 s, "
+    emit("# homogenize benchmark\n")
+    emit("\n".join(machine()))
+    emit(f"- Input: {len(inputs)} files in {data} ({size / 1e6:.0f} MB), reference resampler, dt 0.333 s, "
           f"moving average, z-score, float32 zlib-1 NetCDF-4 output")
-    print(f"- Runs: {args.repeat} per tool, alternating; best wall time, largest peak RSS\n")
-    sys.stdout.flush()
+    emit(f"- Runs: {args.repeat} per tool, alternating; best wall time, largest peak RSS\n")
     times = {k: [] for k in commands}
     peaks = {k: [] for k in commands}
     try:
@@ -159,16 +168,18 @@ def bench(args) -> int:
     best = {k: min(v) for k, v in times.items()}
     peak = {k: max(v) for k, v in peaks.items()}
     nt, py = "neurotool", "python (NumPy)"
-    print("| tool | seconds (best) | peak MB |")
-    print("| --- | ---: | ---: |")
+    emit("| tool | seconds (best) | peak MB |")
+    emit("| --- | ---: | ---: |")
     for label in commands:
-        print(f"| {label} | {best[label]:.2f} | {peak[label]:.0f} |")
-    print(f"| **ratio python / neurotool** | **{best[py] / best[nt]:.2f}x** | **{peak[py] / peak[nt]:.2f}x** |")
-    print()
-    print(f"- All runs (s): " + "; ".join(f"{k}: " + ", ".join(f"{s:.2f}" for s in v) for k, v in times.items()))
-    print(f"- {check}")
+        emit(f"| {label} | {best[label]:.2f} | {peak[label]:.0f} |")
+    emit(f"| **ratio python / neurotool** | **{best[py] / best[nt]:.2f}x** | **{peak[py] / peak[nt]:.2f}x** |")
+    emit()
+    emit(f"- All runs (s): " + "; ".join(f"{k}: " + ", ".join(f"{s:.2f}" for s in v) for k, v in times.items()))
+    emit(f"- {check}")
     if args.keep:
-        print(f"- Outputs kept in {work}")
+        emit(f"- Outputs kept in {work}")
+    if args.results:
+        Path(args.results).write_text("\n".join(report) + "\n", encoding="utf-8")
     return 0
 
 

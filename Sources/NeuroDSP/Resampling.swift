@@ -63,7 +63,8 @@ public enum Resampling {
             return Output(grid: grid, data: try Interpolation.cubicSpline(x: times, samples: data, at: grid.times),
                           summary: "cubic (not-a-knot spline)")
         case .reference:
-            guard downsampling else {
+            // The reference interpolates only when the target step is strictly finer (`dt < median dt`).
+            guard dt >= sourceDt else {
                 let grid = TimeGrid(dt: dt, below: end)
                 return Output(grid: grid, data: linear(times: times, data: data, at: grid.times), summary: "reference: linear (upsampling)")
             }

@@ -25,8 +25,10 @@ public struct ChannelMapping: Equatable, Sendable {
                 if let n = seen[name] { seen[name] = n + 1; name += "_\(n + 1)" } else { seen[name] = 1 }
                 channels.append(Channel(name: name, originalLabel: raw, kind: kinds[j], unit: units[j]))
             }
+            // Placeholders (`unlabeled_3`, `nan`, empty) name a column but identify nothing.
+            let identified = labels.map { NeuronLabelCleaner.clean($0, known: [$0.trimmingWhitespace().uppercased()]) != .unlabeled(.missing) }
             return ChannelMapping(channels: channels, sourceColumn: labels.indices.map { $0 },
-                                  identified: labels.map { !$0.trimmingWhitespace().isEmpty }, unlabeledCounts: [:])
+                                  identified: identified, unlabeledCounts: [:])
         case .celegans, .list:
             let names: [String]
             let resolve: (Int) -> NeuronLabel

@@ -27,9 +27,10 @@ struct ChannelMappingTests {
                                        order: .list(name: "l", names: ["a", "b", "c"]), keepUnlabeled: false)
         #expect(list.channels.map(\.name) == ["a", "b", "c"])
         #expect(list.sourceColumn == [1, 0, nil])
-        let native = ChannelMapping.make(labels: ["x", "", "x"], candidates: nil, kinds: [.misc, .misc, .misc], units: ["1", "1", "1"],
-                                         order: .native, keepUnlabeled: true)
-        #expect(native.channels.map(\.name) == ["x", "ch1", "x_2"])
+        let native = ChannelMapping.make(labels: ["x", "", "x", "unlabeled_4"], candidates: nil, kinds: Array(repeating: .misc, count: 4),
+                                         units: Array(repeating: "1", count: 4), order: .native, keepUnlabeled: true)
+        #expect(native.channels.map(\.name) == ["x", "ch1", "x_2", "unlabeled_4"])
+        #expect(native.identified == [true, false, true, false])
     }
 }
 

@@ -320,6 +320,10 @@ final class NetCDFFile: @unchecked Sendable {
             try check(nc_def_var(group.ncid, name, type.ncType, Int32(dimids.count), &dimids, &varid), "nc_def_var(\(name))")
             if var chunks, !dimensions.isEmpty, !shape.contains(0) {
                 try check(nc_def_var_chunking(group.ncid, varid, NC_CHUNKED, &chunks), "nc_def_var_chunking(\(name))")
+                // netcdf-c keeps every chunk of a variable in its cache until the file closes unless told
+                // otherwise: cache two chunks only, so memory stays bounded however long the output grows.
+                let chunkBytes = chunks.reduce(8, *)
+                try check(nc_set_var_chunk_cache(group.ncid, varid, 2 * chunkBytes, 2, 1.0), "nc_set_var_chunk_cache(\(name))")
             }
             if let level = deflate, !dimensions.isEmpty, !shape.contains(0) {
                 try check(nc_def_var_deflate(group.ncid, varid, 1, 1, level), "nc_def_var_deflate(\(name))")
