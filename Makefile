@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := pkg-config libhdf5-dev libnetcdf-dev libfftw3-dev libopenblas-dev liblapacke-dev zlib1g-dev
+APT_PACKAGES := pkg-config libhdf5-dev libnetcdf-dev libfftw3-dev libopenblas-dev liblapacke-dev zlib1g-dev libdeflate-dev
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 NEUROTOOL := .build/release/neurotool
@@ -41,9 +41,11 @@ build: deps
 	swift build -c release --product neurotool
 
 # Build once (debug, with tests and the neurotool executable the CLI tests run), test once.
+# Tests run one at a time: several of them open the same fixture files, and netcdf-c/HDF5 do not
+# support one process opening a file twice at the same time.
 test: deps venv
 	swift build --build-tests
-	OPENBLAS_NUM_THREADS=1 swift test --skip-build
+	OPENBLAS_NUM_THREADS=1 swift test --skip-build --no-parallel
 
 demo: build
 	@mkdir -p $(DEMO_OUT) $(REPORTS)

@@ -22,6 +22,7 @@ static inline hid_t nt_H5P_DATASET_CREATE(void){ return H5P_DATASET_CREATE; }
 static inline hid_t nt_H5P_FILE_ACCESS(void)   { return H5P_FILE_ACCESS; }
 static inline unsigned nt_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
 static inline unsigned nt_H5F_ACC_TRUNC(void)  { return H5F_ACC_TRUNC; }
+static inline unsigned nt_H5F_ACC_RDWR(void)   { return H5F_ACC_RDWR; }
 /* Turn off HDF5's automatic error-stack printing (per thread in a threadsafe build). */
 static inline void nt_H5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 /* Signature check without opening: >0 HDF5, 0 not HDF5, <0 error. */

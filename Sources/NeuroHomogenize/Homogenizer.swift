@@ -24,12 +24,18 @@ public struct Provenance: Sendable {
 
 /// Runs the homogenization pipeline over inputs and writes one common-format file.
 public enum Homogenizer {
-    /// Homogenizes `inputs` into `output`. Recordings are read, processed and written one at a time,
-    /// so memory holds one recording. On any error nothing is left at `output`.
+    /// Homogenizes `inputs` into `output`. Recordings are read and processed one at a time, the next
+    /// one on a second thread while the previous one is written, so memory holds at most two
+    /// recordings. On any error nothing is left at `output`.
     public static func run(inputs: [HomogenizationInput], output: String, title: String,
                            options: HomogenizeOptions, provenance: Provenance,
                            progress: any ProgressReporter = SilentProgress()) throws -> HomogenizationSummary {
         guard !inputs.isEmpty else { throw NeuroIOError.badValue(output, field: "inputs", detail: "no input files") }
+        // A file listed twice would be opened twice at once, which netcdf-c and HDF5 do not support.
+        var seen = Set<String>()
+        for input in inputs where !seen.insert(URL(fileURLWithPath: input.path).standardizedFileURL.resolvingSymlinksInPath().path).inserted {
+            throw NeuroIOError.badValue(input.path, field: "inputs", detail: "listed more than once")
+        }
         // Open every source first: a wrong path or unreadable file fails before any work.
         var sources: [(input: HomogenizationInput, source: any RecordingSource, sha: String)] = []
         for input in inputs {
@@ -47,29 +53,35 @@ public enum Homogenizer {
         let writer = try CommonFormatWriter(path: output, precision: options.precision, globalAttributes: global,
                                             inputs: inputs.map(\.path))
         var summary = HomogenizationSummary()
+        // Every recording to process, with its output group name, in input order.
         var usedNames = Set<String>()
-        let total = sources.reduce(0) { $0 + $1.source.recordingNames.count }
-        var done = 0
+        var jobs: [(source: Int, index: Int, group: String, info: SourceInfo)] = []
+        for (s, (input, source, sha)) in sources.enumerated() {
+            let info = SourceInfo(path: input.path, sha256: sha, reader: source.readerName, lab: input.lab)
+            for (index, name) in source.recordingNames.enumerated() {
+                jobs.append((s, index, uniqueName(groupName(for: name, input: input), used: &usedNames), info))
+            }
+        }
         defer { progress.finish() }
         do {
-            for (input, source, sha) in sources {
-                let info = SourceInfo(path: input.path, sha256: sha, reader: source.readerName, lab: input.lab)
-                for index in source.recordingNames.indices {
-                    let raw = try source.load(index)
-                    progress.update(completed: done, total: total, label: "\(input.lab ?? (input.path as NSString).lastPathComponent) \(raw.name)")
-                    let name = uniqueName(groupName(for: raw.name, input: input), used: &usedNames)
-                    switch try RecordingProcessor.process(raw, groupName: name, source: info, options: options) {
-                    case .skipped(let reason):
-                        summary.skipped.append(reason)
-                    case .processed(let recording, let warnings):
-                        try writer.write(recording)
-                        summary.written.append(name)
-                        summary.warnings += warnings
-                    }
-                    done += 1
-                    progress.update(completed: done, total: total, label: "")
+            // Load and process recording i + 1 while recording i is compressed and written.
+            let loaded = UncheckedSendable(sources.map(\.source))
+            try pipelined(count: jobs.count, produce: { i in
+                let job = jobs[i]
+                let raw = try loaded.value[job.source].load(job.index)
+                return try RecordingProcessor.process(raw, groupName: job.group, source: job.info, options: options)
+            }, consume: { i, processed in
+                progress.update(completed: i, total: jobs.count, label: jobs[i].group)
+                switch processed {
+                case .skipped(let reason):
+                    summary.skipped.append(reason)
+                case .processed(let recording, let warnings):
+                    try writer.write(recording)
+                    summary.written.append(recording.name)
+                    summary.warnings += warnings
                 }
-            }
+                progress.update(completed: i + 1, total: jobs.count, label: "")
+            })
             guard !summary.written.isEmpty else {
                 throw NeuroIOError.badValue(output, field: "output", detail: "no recording was long enough to keep (\(summary.skipped.count) skipped)")
             }
@@ -111,4 +123,10 @@ public enum Homogenizer {
                 "residual=\(o.residual)", "keep_unlabeled=\(o.keepUnlabeled)", "precision=\(o.precision.rawValue)"]
             .joined(separator: " ")
     }
+}
+
+/// Hands a value that is only read across the pipelining threads.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

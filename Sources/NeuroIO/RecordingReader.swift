@@ -62,13 +62,14 @@ public protocol RecordingReader: Sendable {
     static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource
 }
 
-/// A source whose recordings are all loaded at open time (small text formats).
-struct LoadedSource: RecordingSource {
+/// A source whose structure was checked at open time and whose recordings are read on `load`, so
+/// that opening many files costs no memory.
+struct LazySource: RecordingSource {
     let path: String
     let readerName: String
-    let recordings: [RawRecording]
-    var recordingNames: [String] { recordings.map(\.name) }
-    func load(_ index: Int) throws -> RawRecording { recordings[index] }
+    let recordingNames: [String]
+    let loader: (Int) throws -> RawRecording
+    func load(_ index: Int) throws -> RawRecording { try loader(index) }
 }
 
 /// Finds the reader for a file and opens it.

@@ -62,6 +62,8 @@ struct CLITests {
         (["Datasets/celegans/kato2015/WT_NoStim.mat:struct=Nope"], "Datasets/celegans/kato2015/WT_NoStim.mat: no variable 'Nope'"),
         (["Datasets/celegans/flavell2023/worm1.h5"], "Datasets/celegans/flavell2023/worm1.h5: no time vector (give time=… or rate=HZ)"),
         (["Datasets/celegans/venkatachalam2024/worm1.csv", "--dt=-1"], "--dt must be positive"),
+        (["Datasets/celegans/venkatachalam2024/worm1.csv", "Datasets/celegans/./venkatachalam2024/worm1.csv"],
+         "Datasets/celegans/./venkatachalam2024/worm1.csv: inputs: listed more than once"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let dir = try TestSupport.temporaryDirectory()

@@ -17,44 +17,48 @@ public enum CSVReader: RecordingReader {
     }
 
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
-        let lines = try TextTable.lines(of: path)
-        guard let headerLine = lines.first else { throw NeuroIOError.emptyFile(path) }
-        let delimiter: Character = headerLine.contains("\t") ? "\t" : (headerLine.contains(",") ? "," : ";")
-        let header = TextTable.split(headerLine, delimiter: delimiter).map { String($0).trimmingWhitespace() }
-        var timeColumn: Int?
-        if let wanted = options["time"] {
-            guard let i = header.firstIndex(of: wanted) else {
-                throw NeuroIOError.missingKey(path, key: "time column '\(wanted)'", available: header)
+        try FileChecks.requireNonEmptyFile(path)
+        let recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return LazySource(path: path, readerName: name, recordingNames: [recordingName]) { _ in
+            let lines = try TextTable.lines(of: path)
+            guard let headerLine = lines.first else { throw NeuroIOError.emptyFile(path) }
+            let delimiter: Character = headerLine.contains("\t") ? "\t" : (headerLine.contains(",") ? "," : ";")
+            let header = TextTable.split(headerLine, delimiter: delimiter).map { String($0).trimmingWhitespace() }
+            var timeColumn: Int?
+            if let wanted = options["time"] {
+                guard let i = header.firstIndex(of: wanted) else {
+                    throw NeuroIOError.missingKey(path, key: "time column '\(wanted)'", available: header)
+                }
+                timeColumn = i
+            } else {
+                timeColumn = header.firstIndex { timeNames.contains($0.lowercased()) }
             }
-            timeColumn = i
-        } else {
-            timeColumn = header.firstIndex { timeNames.contains($0.lowercased()) }
-        }
-        let rate = try options.number("rate", file: path)
-        if timeColumn == nil && rate == nil {
-            throw NeuroIOError.missingKey(path, key: "time column (\(timeNames.joined(separator: ", "))) or rate=HZ option", available: header)
-        }
-        let channelColumns = header.indices.filter { $0 != timeColumn }
-        guard lines.count > 1, !channelColumns.isEmpty else {
-            throw NeuroIOError.badValue(path, field: "table", detail: "no data rows or no neuron columns")
-        }
-        var times: [Double] = []
-        var values: [Double] = []
-        values.reserveCapacity((lines.count - 1) * channelColumns.count)
-        for (i, line) in lines.enumerated().dropFirst() {
-            let fields = TextTable.split(line, delimiter: delimiter)
-            guard fields.count == header.count else {
-                throw NeuroIOError.badValue(path, field: "line \(i + 1)", detail: "\(fields.count) fields, header has \(header.count) (truncated or ragged file)")
+            let rate = try options.number("rate", file: path)
+            if timeColumn == nil && rate == nil {
+                throw NeuroIOError.missingKey(path, key: "time column (\(timeNames.joined(separator: ", "))) or rate=HZ option", available: header)
             }
-            if let tc = timeColumn { times.append(try TextTable.number(fields[tc], file: path, line: i + 1, column: tc + 1)) }
-            for c in channelColumns { values.append(try TextTable.number(fields[c], file: path, line: i + 1, column: c + 1)) }
+            let channelColumns = header.indices.filter { $0 != timeColumn }
+            guard lines.count > 1, !channelColumns.isEmpty else {
+                throw NeuroIOError.badValue(path, field: "table", detail: "no data rows or no neuron columns")
+            }
+            var times: [Double] = []
+            var values: [Double] = []
+            values.reserveCapacity((lines.count - 1) * channelColumns.count)
+            for (i, line) in lines.enumerated().dropFirst() {
+                let fields = TextTable.split(line, delimiter: delimiter)
+                guard fields.count == header.count else {
+                    throw NeuroIOError.badValue(path, field: "line \(i + 1)", detail: "\(fields.count) fields, header has \(header.count) (truncated or ragged file)")
+                }
+                if let tc = timeColumn { times.append(try TextTable.number(fields[tc], file: path, line: i + 1, column: tc + 1)) }
+                for c in channelColumns { values.append(try TextTable.number(fields[c], file: path, line: i + 1, column: c + 1)) }
+            }
+            let rows = lines.count - 1
+            if timeColumn == nil { times = try Timestamps.from(rate: rate, count: rows, file: path) }
+            let recording = RawRecording(name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension,
+                                         labels: channelColumns.map { header[$0] }, timestamps: times,
+                                         data: Matrix(rows: rows, columns: channelColumns.count, values: values))
+            try recording.validate(source: path)
+            return recording
         }
-        let rows = lines.count - 1
-        if timeColumn == nil { times = try Timestamps.from(rate: rate, count: rows, file: path) }
-        let recording = RawRecording(name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension,
-                                     labels: channelColumns.map { header[$0] }, timestamps: times,
-                                     data: Matrix(rows: rows, columns: channelColumns.count, values: values))
-        try recording.validate(source: path)
-        return LoadedSource(path: path, readerName: name, recordings: [recording])
     }
 }

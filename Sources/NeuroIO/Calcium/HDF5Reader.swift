@@ -35,19 +35,21 @@ public enum HDF5Reader: RecordingReader {
             dataPath = matrices[0]
         }
         let dataset = try file.dataset(at: dataPath)
-        let data = try layout.matrix(values: try dataset.readDoubles(), shape: dataset.shape, file: path, field: dataPath)
-        let timestamps: [Double]
-        if let timePath = options["time"] {
-            timestamps = try file.dataset(at: timePath).readDoubles()
-        } else {
-            timestamps = try Timestamps.from(rate: try options.number("rate", file: path), count: data.rows, file: path)
+        let timePath = options["time"], labelPath = options["labels"]
+        let rate = try options.number("rate", file: path)
+        if let timePath { _ = try file.dataset(at: timePath) }
+        if let labelPath { _ = try file.dataset(at: labelPath) }
+        if timePath == nil { _ = try Timestamps.from(rate: rate, count: 1, file: path) }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return LazySource(path: path, readerName: self.name, recordingNames: [name]) { _ in
+            let data = try layout.matrix(values: try dataset.readDoubles(), shape: dataset.shape, file: path, field: dataPath)
+            let timestamps = try timePath.map { try file.dataset(at: $0).readDoubles() }
+                ?? Timestamps.from(rate: rate, count: data.rows, file: path)
+            let labels = try labelPath.map { try file.dataset(at: $0).readStrings() } ?? Array(repeating: "", count: data.columns)
+            let recording = RawRecording(name: name, labels: labels, timestamps: timestamps, data: data,
+                                         attributes: ["hdf5_dataset": dataPath])
+            try recording.validate(source: path)
+            return recording
         }
-        let labels = try options["labels"].map { try file.dataset(at: $0).readStrings() }
-            ?? Array(repeating: "", count: data.columns)
-        let recording = RawRecording(name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension,
-                                     labels: labels, timestamps: timestamps, data: data,
-                                     attributes: ["hdf5_dataset": dataPath])
-        try recording.validate(source: path)
-        return LoadedSource(path: path, readerName: name, recordings: [recording])
     }
 }

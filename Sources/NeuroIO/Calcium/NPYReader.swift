@@ -23,32 +23,38 @@ public enum NPYReader: RecordingReader {
         let fileName = (path as NSString).lastPathComponent
         let isSuite2p = suite2pNames.contains(fileName)
         let layout = try TraceLayout.parse(options["layout"], file: path, fallback: isSuite2p ? .channelTime : .timeChannel)
-        let array = try NPYArray.read(path)
-        var data = try layout.matrix(values: array.values, shape: array.shape, file: path, field: "array")
-        var labels = (0..<data.columns).map { String(format: "roi%04d", $0) }
-        let directory = (path as NSString).deletingLastPathComponent
-        let iscellPath = (directory as NSString).appendingPathComponent("iscell.npy")
-        var attributes: [String: String] = [:]
-        if isSuite2p, options["iscell"] != "false", FileManager.default.fileExists(atPath: iscellPath) {
-            let iscell = try NPYArray.read(iscellPath)
-            guard iscell.shape.first == data.columns else {
-                throw NeuroIOError.badValue(iscellPath, field: "shape", detail: "\(iscell.shape) for \(data.columns) ROIs in \(fileName)")
+        try FileChecks.requireNonEmptyFile(path)
+        let fileName0 = (path as NSString).lastPathComponent
+        let recordingName = suite2pNames.contains(fileName0)
+            ? (((path as NSString).deletingLastPathComponent as NSString).lastPathComponent) : (fileName0 as NSString).deletingPathExtension
+        return LazySource(path: path, readerName: self.name, recordingNames: [recordingName]) { _ in
+            let array = try NPYArray.read(path)
+            var data = try layout.matrix(values: array.values, shape: array.shape, file: path, field: "array")
+            var labels = (0..<data.columns).map { String(format: "roi%04d", $0) }
+            let directory = (path as NSString).deletingLastPathComponent
+            let iscellPath = (directory as NSString).appendingPathComponent("iscell.npy")
+            var attributes: [String: String] = [:]
+            if isSuite2p, options["iscell"] != "false", FileManager.default.fileExists(atPath: iscellPath) {
+                let iscell = try NPYArray.read(iscellPath)
+                guard iscell.shape.first == data.columns else {
+                    throw NeuroIOError.badValue(iscellPath, field: "shape", detail: "\(iscell.shape) for \(data.columns) ROIs in \(fileName)")
+                }
+                let width = iscell.shape.count == 2 ? iscell.shape[1] : 1
+                let keep = (0..<data.columns).filter { iscell.values[$0 * width] != 0 }
+                data = data.selectingColumns(keep)
+                labels = keep.map { labels[$0] }
+                attributes["suite2p_iscell"] = "\(keep.count) of \(iscell.shape[0]) ROIs kept"
             }
-            let width = iscell.shape.count == 2 ? iscell.shape[1] : 1
-            let keep = (0..<data.columns).filter { iscell.values[$0 * width] != 0 }
-            data = data.selectingColumns(keep)
-            labels = keep.map { labels[$0] }
-            attributes["suite2p_iscell"] = "\(keep.count) of \(iscell.shape[0]) ROIs kept"
+            let timestamps: [Double]
+            if let timePath = options["time"] {
+                timestamps = try NPYArray.read(timePath).values
+            } else {
+                timestamps = try Timestamps.from(rate: try options.number("rate", file: path), count: data.rows, file: path)
+            }
+            let name = isSuite2p ? ((directory as NSString).lastPathComponent) : (fileName as NSString).deletingPathExtension
+            let recording = RawRecording(name: name, labels: labels, timestamps: timestamps, data: data, attributes: attributes)
+            try recording.validate(source: path)
+            return recording
         }
-        let timestamps: [Double]
-        if let timePath = options["time"] {
-            timestamps = try NPYArray.read(timePath).values
-        } else {
-            timestamps = try Timestamps.from(rate: try options.number("rate", file: path), count: data.rows, file: path)
-        }
-        let name = isSuite2p ? ((directory as NSString).lastPathComponent) : (fileName as NSString).deletingPathExtension
-        let recording = RawRecording(name: name, labels: labels, timestamps: timestamps, data: data, attributes: attributes)
-        try recording.validate(source: path)
-        return LoadedSource(path: path, readerName: self.name, recordings: [recording])
     }
 }

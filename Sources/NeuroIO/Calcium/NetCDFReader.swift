@@ -31,11 +31,10 @@ public enum NetCDFReader: RecordingReader {
             throw NeuroIOError.missingKey(path, key: "data variable (\(dataCandidates.joined(separator: " or ")))",
                                           available: (try? file.variableNames(in: file.root)) ?? [])
         }
-        var recordings: [RawRecording] = []
-        for g in groups {
-            recordings.append(try load(file, group: g, options: options, dataCandidates: dataCandidates))
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return LazySource(path: path, readerName: name, recordingNames: groups.map { $0.name == "/" ? stem : $0.name }) { i in
+            try load(file, group: groups[i], options: options, dataCandidates: dataCandidates)
         }
-        return LoadedSource(path: path, readerName: name, recordings: recordings)
     }
 
     static func load(_ file: NetCDFFile, group: NetCDFGroup, options: ReaderOptions, dataCandidates: [String]) throws -> RawRecording {

@@ -20,24 +20,28 @@ public enum TextTripletReader: RecordingReader {
         }
         let prefix = String(path.dropLast(suffix.count))
         let tracePath = prefix + "_gcamp.txt", labelPath = prefix + "_labels.txt", timePath = prefix + "_t.txt"
-        let traces = try TextTable.whitespaceMatrix(tracePath)
-        let times = try TextTable.lines(of: timePath).enumerated().map { i, line in
-            try TextTable.number(line, file: timePath, line: i + 1, column: 1)
-        }
-        let labels = try TextTable.lines(of: labelPath, keepEmptyLines: true).map { String($0).trimmingWhitespace() }
-        let recording = RawRecording(name: (prefix as NSString).lastPathComponent, labels: labels, timestamps: times,
-                                     data: Matrix(rows: traces.rows, columns: traces.columns, values: traces.values))
-        do {
-            try recording.validate(source: path)
-        } catch let error as RecordingError {
-            // Name the file whose length disagrees.
-            switch error.problem {
-            case .labelCountMismatch: throw RecordingError(file: labelPath, recording: error.recording, problem: error.problem)
-            case .timeCountMismatch, .nonMonotonicTimestamps, .nonFiniteTimestamp:
-                throw RecordingError(file: timePath, recording: error.recording, problem: error.problem)
-            default: throw error
+        for file in [tracePath, labelPath, timePath] { try FileChecks.requireNonEmptyFile(file) }
+        let recordingName = (prefix as NSString).lastPathComponent
+        return LazySource(path: path, readerName: name, recordingNames: [recordingName]) { _ in
+            let traces = try TextTable.whitespaceMatrix(tracePath)
+            let times = try TextTable.lines(of: timePath).enumerated().map { i, line in
+                try TextTable.number(line, file: timePath, line: i + 1, column: 1)
             }
+            let labels = try TextTable.lines(of: labelPath, keepEmptyLines: true).map { String($0).trimmingWhitespace() }
+            let recording = RawRecording(name: (prefix as NSString).lastPathComponent, labels: labels, timestamps: times,
+                                         data: Matrix(rows: traces.rows, columns: traces.columns, values: traces.values))
+            do {
+                try recording.validate(source: path)
+            } catch let error as RecordingError {
+                // Name the file whose length disagrees.
+                switch error.problem {
+                case .labelCountMismatch: throw RecordingError(file: labelPath, recording: error.recording, problem: error.problem)
+                case .timeCountMismatch, .nonMonotonicTimestamps, .nonFiniteTimestamp:
+                    throw RecordingError(file: timePath, recording: error.recording, problem: error.problem)
+                default: throw error
+                }
+            }
+            return recording
         }
-        return LoadedSource(path: path, readerName: name, recordings: [recording])
     }
 }

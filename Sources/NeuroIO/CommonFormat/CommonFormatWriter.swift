@@ -63,6 +63,10 @@ public struct RecordingLayout: Sendable {
 /// until then (and if anything fails) no file exists at `path`. The writer refuses a `path` that is
 /// one of the inputs.
 ///
+/// Structure and metadata go through netCDF-C; the samples (`data`, `residual`) are compressed on all
+/// cores by ``ChunkCompressor`` and stored chunk by chunk through HDF5, which is what a NetCDF-4 file is
+/// underneath. Only one of the two libraries has the file open at any time.
+///
 /// ```swift
 /// let writer = try CommonFormatWriter(path: "out.nc", globalAttributes: [("title", .text("demo"))])
 /// try writer.write(recording)
@@ -71,8 +75,10 @@ public struct RecordingLayout: Sendable {
 public final class CommonFormatWriter {
     public let path: String
     public let precision: CommonFormat.Precision
-    private let temporaryPath: String
-    private var file: NetCDFFile?
+    /// Deflate level of the sample variables (1: fast, as the benchmarks assume).
+    public let compressionLevel: Int32 = 1
+    let temporaryPath: String
+    private var isOpen = true
     private var names: [String] = []
 
     /// Starts a file. `inputs` are the files the output is made from; `path` must not be one of them.
@@ -92,13 +98,13 @@ public final class CommonFormatWriter {
         let base = (path as NSString).lastPathComponent
         temporaryPath = ((directory.isEmpty ? "." : directory) as NSString)
             .appendingPathComponent(".\(base).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        let file = try NetCDFFile.create(temporaryPath)
-        self.file = file
         do {
+            let file = try NetCDFFile.create(temporaryPath)
             try file.putAttribute("Conventions", text: "CF-1.8", in: file.root)
             try file.putAttribute("format", text: CommonFormat.name, in: file.root)
             try file.putAttribute("format_version", text: CommonFormat.version, in: file.root)
             for (key, value) in globalAttributes { try put(key, value, on: nil, in: file.root, file: file) }
+            try file.close()
         } catch {
             abandon()
             throw error
@@ -115,15 +121,19 @@ public final class CommonFormatWriter {
     }
 
     /// Defines a recording's group and metadata; its samples then go through the returned stream in
-    /// blocks of rows, so a long recording never has to be in memory whole.
+    /// blocks of rows, so a long recording never has to be in memory whole. Finish each stream before
+    /// beginning the next.
     public func begin(_ layout: RecordingLayout) throws -> RecordingStream {
-        guard let file else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
+        guard isOpen else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
         guard !names.contains(layout.name) else {
             throw NeuroIOError.writeFailed(path, detail: "two recordings named '\(layout.name)'")
         }
         names.append(layout.name)
         do {
-            return try RecordingStream(file: file, layout: layout, precision: precision, writer: self)
+            let file = try NetCDFFile.openForWriting(temporaryPath)
+            let chunkRows = try RecordingStream.defineGroup(layout, in: file, precision: precision, level: compressionLevel, writer: self)
+            try file.close()
+            return try RecordingStream(writer: self, layout: layout, chunkRows: chunkRows)
         } catch {
             abandon()
             throw error
@@ -133,12 +143,13 @@ public final class CommonFormatWriter {
     /// Finishes the file and moves it to `path` (replacing an older output there). `finalAttributes`
     /// are global attributes known only at the end (what was skipped, warnings).
     public func commit(finalAttributes: [(key: String, value: AttributeValue)] = []) throws {
-        guard let file else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
+        guard isOpen else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
         do {
+            let file = try NetCDFFile.openForWriting(temporaryPath)
             try file.putAttribute("recordings", text: names.joined(separator: ","), in: file.root)
             for (key, value) in finalAttributes { try put(key, value, on: nil, in: file.root, file: file) }
             try file.close()
-            self.file = nil
+            isOpen = false
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
             try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
         } catch let error as NeuroIOError {
@@ -152,8 +163,7 @@ public final class CommonFormatWriter {
 
     /// Drops the temporary file; nothing is left at `path`.
     public func abandon() {
-        if let file { try? file.close() }
-        file = nil
+        isOpen = false
         if FileManager.default.fileExists(atPath: temporaryPath) { try? FileManager.default.removeItem(atPath: temporaryPath) }
     }
 
@@ -167,20 +177,46 @@ public final class CommonFormatWriter {
     }
 }
 
-/// Receives the samples of one recording, in blocks of consecutive rows.
+/// Receives the samples of one recording, in blocks of consecutive rows, and stores them as compressed
+/// chunks.
 public final class RecordingStream {
     public let layout: RecordingLayout
-    private let file: NetCDFFile
-    private let data: NetCDFVariable
-    private let residual: NetCDFVariable?
     private unowned let writer: CommonFormatWriter
-    /// Rows written so far.
+    private let compressor: ChunkCompressor
+    private var file: HDF5File?
+    private var data: HDF5Dataset?
+    private var residual: HDF5Dataset?
+    /// Rows received but not yet stored (less than one chunk).
+    private var pendingData: Matrix
+    private var pendingResidual: Matrix?
+    /// Rows stored so far.
+    private var rowsStored = 0
+    /// Rows received so far.
     public private(set) var rowsWritten = 0
 
-    init(file: NetCDFFile, layout: RecordingLayout, precision: CommonFormat.Precision, writer: CommonFormatWriter) throws {
-        self.file = file
-        self.layout = layout
+    init(writer: CommonFormatWriter, layout: RecordingLayout, chunkRows: Int) throws {
         self.writer = writer
+        self.layout = layout
+        let c = layout.channels.count
+        compressor = ChunkCompressor(chunkRows: chunkRows, columns: c, precision: writer.precision, level: writer.compressionLevel)
+        pendingData = Matrix(rows: 0, columns: c)
+        pendingResidual = layout.hasResidual ? Matrix(rows: 0, columns: c) : nil
+        if layout.sampleCount > 0 && c > 0 {
+            let file = try HDF5File(path: writer.temporaryPath, writable: true)
+            let d = try file.dataset(at: "/\(layout.name)/data")
+            guard d.chunkShape == [chunkRows, c] else {
+                throw NeuroIOError.writeFailed(writer.path, detail: "recording '\(layout.name)': unexpected chunk shape \(d.chunkShape ?? [])")
+            }
+            self.file = file
+            data = d
+            residual = layout.hasResidual ? try file.dataset(at: "/\(layout.name)/residual") : nil
+        }
+    }
+
+    /// Defines the group, its dimensions, variables and attributes, and writes everything but the
+    /// samples. Returns the number of rows per chunk of `data`.
+    static func defineGroup(_ layout: RecordingLayout, in file: NetCDFFile, precision: CommonFormat.Precision,
+                            level: Int32, writer: CommonFormatWriter) throws -> Int {
         let g = try file.defineGroup(layout.name, in: file.root)
         let t = layout.sampleCount, c = layout.channels.count
         try file.defineDimension("time", length: t, in: g)
@@ -191,18 +227,15 @@ public final class RecordingStream {
         try file.putAttribute("long_name", text: "time since the start of the recording", on: timeVar, in: g)
         let channelVar = try file.defineVariable("channel", type: .string, dimensions: ["channel"], in: g)
         try file.putAttribute("long_name", text: "channel name in canonical order", on: channelVar, in: g)
-        data = try file.defineVariable("data", type: precision.netcdfType, dimensions: ["time", "channel"], in: g,
-                                       deflate: 1, chunks: [chunkRows, max(c, 1)])
+        let data = try file.defineVariable("data", type: precision.netcdfType, dimensions: ["time", "channel"], in: g,
+                                           deflate: level, chunks: [chunkRows, max(c, 1)])
         try file.putAttribute("long_name", text: "samples; NaN where a channel was not recorded", on: data, in: g)
         let units = Set(layout.channels.map(\.unit))
         if units.count == 1 { try file.putAttribute("units", text: units.first!, on: data, in: g) }
         if layout.hasResidual {
             let r = try file.defineVariable("residual", type: precision.netcdfType, dimensions: ["time", "channel"], in: g,
-                                            deflate: 1, chunks: [chunkRows, max(c, 1)])
+                                            deflate: level, chunks: [chunkRows, max(c, 1)])
             try file.putAttribute("long_name", text: "time derivative of the trace (per second), processed like data", on: r, in: g)
-            residual = r
-        } else {
-            residual = nil
         }
         let recordedVar = try file.defineVariable("recorded", type: .int8, dimensions: ["channel"], in: g)
         try file.putAttribute("dtype", text: "bool", on: recordedVar, in: g)
@@ -236,24 +269,69 @@ public final class RecordingStream {
             try file.write(layout.events.map(\.duration), to: duration)
             try file.write(layout.events.map(\.label), to: label)
         }
+        return chunkRows
     }
 
     /// Writes the next block of rows (`(time, channel)`); `residual` must be given iff the layout has one.
     public func append(data block: Matrix, residual residualBlock: Matrix? = nil) throws {
         precondition(block.columns == layout.channels.count, "block has \(block.columns) channels, layout \(layout.channels.count)")
-        precondition((residualBlock != nil) == (residual != nil), "residual block presence must match the layout")
+        precondition((residualBlock != nil) == layout.hasResidual, "residual block presence must match the layout")
+        precondition(residualBlock == nil || residualBlock!.rows == block.rows, "residual block has a different number of rows")
         guard rowsWritten + block.rows <= layout.sampleCount else {
             throw NeuroIOError.writeFailed(writer.path, detail: "recording '\(layout.name)': more rows than the \(layout.sampleCount) declared")
         }
-        try file.write(block.values, to: data, startRow: rowsWritten)
-        if let residual, let residualBlock { try file.write(residualBlock.values, to: residual, startRow: rowsWritten) }
         rowsWritten += block.rows
+        if pendingData.rows > 0 {
+            // Complete the pending partial chunk first.
+            let take = min(block.rows, compressor.chunkRows - pendingData.rows)
+            pendingData = Matrix(rows: pendingData.rows + take, columns: block.columns,
+                                 values: pendingData.values + block.values[0..<(take * block.columns)])
+            if let r = residualBlock, let p = pendingResidual {
+                pendingResidual = Matrix(rows: p.rows + take, columns: r.columns, values: p.values + r.values[0..<(take * r.columns)])
+            }
+            guard pendingData.rows == compressor.chunkRows else { return }
+            try store(pendingData, pendingResidual, rows: 0..<pendingData.rows)
+            pendingData = Matrix(rows: 0, columns: block.columns)
+            pendingResidual = pendingResidual.map { Matrix(rows: 0, columns: $0.columns) }
+            try storeWholeChunks(of: block, residualBlock, from: take)
+        } else {
+            try storeWholeChunks(of: block, residualBlock, from: 0)
+        }
     }
 
-    /// Checks that every declared row was written.
+    /// Stores the complete chunks of `block` from row `start`, keeps the remainder pending.
+    private func storeWholeChunks(of block: Matrix, _ residualBlock: Matrix?, from start: Int) throws {
+        let complete = ((block.rows - start) / compressor.chunkRows) * compressor.chunkRows
+        if complete > 0 { try store(block, residualBlock, rows: start..<(start + complete)) }
+        let rest = (start + complete)..<block.rows
+        if !rest.isEmpty {
+            pendingData = block.selectingRows(rest)
+            pendingResidual = residualBlock?.selectingRows(rest)
+        }
+    }
+
+    /// Stores the last, partial chunk and checks that every declared row was written.
     public func finish() throws {
+        if pendingData.rows > 0 { try store(pendingData, pendingResidual, rows: 0..<pendingData.rows) }
+        pendingData = Matrix(rows: 0, columns: pendingData.columns)
+        file = nil
+        data = nil
+        residual = nil
         guard rowsWritten == layout.sampleCount else {
             throw NeuroIOError.writeFailed(writer.path, detail: "recording '\(layout.name)': \(rowsWritten) of \(layout.sampleCount) rows written")
         }
+    }
+
+    /// Compresses and stores rows `rows` of a block (a whole number of chunks, or the end of the recording).
+    private func store(_ block: Matrix, _ residualBlock: Matrix?, rows: Range<Int>) throws {
+        guard let data else { return }
+        let chunkIndex = rowsStored / compressor.chunkRows
+        for (dataset, source) in [(data, block), (residual, residualBlock)] {
+            guard let dataset, let source else { continue }
+            for (k, bytes) in compressor.compress(source, rows: rows).enumerated() {
+                try dataset.writeFilteredChunk(offset: [(chunkIndex + k) * compressor.chunkRows, 0], bytes: bytes)
+            }
+        }
+        rowsStored += rows.count
     }
 }

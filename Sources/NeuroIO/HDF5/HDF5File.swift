@@ -12,7 +12,7 @@ final class HDF5Handle: @unchecked Sendable {
         self.close = close
     }
 
-    deinit { _ = close(id) }
+    deinit { nativeIOLock.withLock { _ = close(id) } }
 }
 
 /// A read-only HDF5 file (also MATLAB v7.3 and NWB files, which are HDF5 underneath).
@@ -24,15 +24,18 @@ final class HDF5File: @unchecked Sendable {
     let path: String
     let handle: HDF5Handle
 
-    /// Opens `path` read-only.
-    init(path: String) throws {
+    /// Opens `path` read-only, or for writing into existing datasets (the common-format writer's
+    /// compressed chunks).
+    init(path: String, writable: Bool = false) throws {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         self.path = path
         try FileChecks.requireNonEmptyFile(path)
         nt_H5_silence_errors()
         guard nt_H5_is_hdf5(path) > 0 else {
             throw NeuroIOError.corrupt(path, detail: "not an HDF5 file (no HDF5 signature)")
         }
-        let id = H5Fopen(path, nt_H5F_ACC_RDONLY(), nt_H5P_DEFAULT())
+        let id = H5Fopen(path, writable ? nt_H5F_ACC_RDWR() : nt_H5F_ACC_RDONLY(), nt_H5P_DEFAULT())
         guard id >= 0 else {
             throw NeuroIOError.corrupt(path, detail: "HDF5 file cannot be opened (truncated or damaged)")
         }
@@ -41,6 +44,8 @@ final class HDF5File: @unchecked Sendable {
 
     /// True when `path` names an object (group or dataset) in the file.
     func exists(_ objectPath: String) -> Bool {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         nt_H5_silence_errors()
         var prefix = ""
         for component in objectPath.split(separator: "/") {
@@ -52,6 +57,8 @@ final class HDF5File: @unchecked Sendable {
 
     /// The group or dataset at `objectPath`.
     func object(at objectPath: String) throws -> HDF5Object {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         guard exists(objectPath) else {
             let parent = (objectPath as NSString).deletingLastPathComponent
             let siblings = (try? group(at: parent.isEmpty ? "/" : parent).childNames()) ?? []
@@ -64,6 +71,8 @@ final class HDF5File: @unchecked Sendable {
 
     /// The group at `objectPath` (`/` for the root).
     func group(at objectPath: String) throws -> HDF5Group {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         guard case .group(let g) = try object(at: objectPath) else {
             throw NeuroIOError.badValue(path, field: objectPath, detail: "is a dataset, expected a group")
         }
@@ -72,6 +81,8 @@ final class HDF5File: @unchecked Sendable {
 
     /// The dataset at `objectPath`.
     func dataset(at objectPath: String) throws -> HDF5Dataset {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         guard case .dataset(let d) = try object(at: objectPath) else {
             throw NeuroIOError.badValue(path, field: objectPath, detail: "is a group, expected a dataset")
         }
@@ -98,6 +109,8 @@ enum HDF5Object {
 
     /// The object's absolute path in its file.
     var name: String {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         switch self {
         case .group(let g): return g.name
         case .dataset(let d): return d.name
@@ -114,6 +127,8 @@ protocol HDF5Attributed {
 extension HDF5Attributed {
     /// The object's absolute path.
     var name: String {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         let n = H5Iget_name(handle.id, nil, 0)
         guard n > 0 else { return "?" }
         var buffer = [CChar](repeating: 0, count: Int(n) + 1)
@@ -122,12 +137,16 @@ extension HDF5Attributed {
     }
 
     func hasAttribute(_ attribute: String) -> Bool {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         nt_H5_silence_errors()
         return H5Aexists(handle.id, attribute) > 0
     }
 
     /// A string attribute (fixed or variable length), or nil when absent or not a string.
     func stringAttribute(_ attribute: String) -> String? {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         guard hasAttribute(attribute) else { return nil }
         let attr = H5Aopen(handle.id, attribute, nt_H5P_DEFAULT())
         guard attr >= 0 else { return nil }
@@ -156,6 +175,8 @@ extension HDF5Attributed {
 
     /// A numeric attribute's values converted to Double, or nil.
     func numericAttribute(_ attribute: String) -> [Double]? {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         guard hasAttribute(attribute) else { return nil }
         let attr = H5Aopen(handle.id, attribute, nt_H5P_DEFAULT())
         guard attr >= 0 else { return nil }
@@ -173,6 +194,8 @@ extension HDF5Attributed {
 
     /// The object an object-reference attribute points to (NWB's `table` attribute, for example).
     func referenceAttribute(_ attribute: String) throws -> HDF5Object? {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         guard hasAttribute(attribute) else { return nil }
         let attr = H5Aopen(handle.id, attribute, nt_H5P_DEFAULT())
         guard attr >= 0 else { return nil }
@@ -191,6 +214,8 @@ extension HDF5Attributed {
 extension HDF5File {
     /// The object an HDF5 object reference points to.
     func dereference(_ ref: hobj_ref_t, from location: hid_t) throws -> HDF5Object {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         var r = ref
         let id = H5Rdereference2(location, nt_H5P_DEFAULT(), H5R_OBJECT, &r)
         guard id >= 0 else {
@@ -207,6 +232,8 @@ struct HDF5Group: HDF5Attributed {
 
     /// Names of the links in the group, in creation or name order (HDF5's default index).
     func childNames() throws -> [String] {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         var info = H5G_info_t()
         guard H5Gget_info(handle.id, &info) >= 0 else {
             throw NeuroIOError.hdf5(file.path, function: "H5Gget_info", detail: "cannot list group '\(name)'")
@@ -224,6 +251,8 @@ struct HDF5Group: HDF5Attributed {
 
     /// The child object `childName`.
     func child(_ childName: String) throws -> HDF5Object {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         let prefix = name == "/" ? "" : name
         return try file.object(at: prefix + "/" + childName)
     }
@@ -241,6 +270,8 @@ struct HDF5Dataset: HDF5Attributed {
 
     /// Dimensions, slowest-varying first (C order, as h5py shows them).
     var shape: [Int] {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         let space = H5Dget_space(handle.id)
         defer { H5Sclose(space) }
         let rank = Int(H5Sget_simple_extent_ndims(space))
@@ -254,6 +285,8 @@ struct HDF5Dataset: HDF5Attributed {
     var count: Int { shape.reduce(1, *) }
 
     var elementClass: HDF5ElementClass {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         let type = H5Dget_type(handle.id)
         defer { H5Tclose(type) }
         switch H5Tget_class(type) {
@@ -267,6 +300,8 @@ struct HDF5Dataset: HDF5Attributed {
 
     /// All values converted to Double, in C order.
     func readDoubles() throws -> [Double] {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         guard elementClass == .float || elementClass == .integer else {
             throw NeuroIOError.badValue(file.path, field: name, detail: "expected numbers, found \(elementClass)")
         }
@@ -283,6 +318,8 @@ struct HDF5Dataset: HDF5Attributed {
 
     /// Rows `rows` along the first dimension (all of the others), converted to Double, in C order.
     func readDoubles(rows: Range<Int>) throws -> [Double] {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         let dims = shape
         guard !dims.isEmpty, rows.lowerBound >= 0, rows.upperBound <= dims[0] else {
             throw NeuroIOError.badValue(file.path, field: name, detail: "row range \(rows) outside shape \(dims)")
@@ -310,6 +347,8 @@ struct HDF5Dataset: HDF5Attributed {
 
     /// All values of a string dataset (fixed or variable length, ASCII or UTF-8).
     func readStrings() throws -> [String] {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         let type = H5Dget_type(handle.id)
         defer { H5Tclose(type) }
         guard H5Tget_class(type) == H5T_STRING else {
@@ -343,6 +382,8 @@ struct HDF5Dataset: HDF5Attributed {
 
     /// The objects an object-reference dataset points to, in C order (MATLAB cells, NWB regions).
     func readReferences() throws -> [HDF5Object] {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
         guard elementClass == .reference else {
             throw NeuroIOError.badValue(file.path, field: name, detail: "expected object references, found \(elementClass)")
         }
@@ -352,5 +393,34 @@ struct HDF5Dataset: HDF5Attributed {
             throw NeuroIOError.corrupt(file.path, detail: "cannot read object references of '\(name)'")
         }
         return try refs.map { try file.dereference($0, from: handle.id) }
+    }
+}
+
+extension HDF5Dataset {
+    /// The chunk dimensions (nil for a contiguous dataset).
+    var chunkShape: [Int]? {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
+        let plist = H5Dget_create_plist(handle.id)
+        defer { H5Pclose(plist) }
+        guard H5Pget_layout(plist) == H5D_CHUNKED else { return nil }
+        let rank = Int(H5Sget_simple_extent_ndims(H5Dget_space(handle.id)))
+        var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+        guard H5Pget_chunk(plist, Int32(rank), &dims) >= 0 else { return nil }
+        return dims.map { Int($0) }
+    }
+
+    /// Writes one chunk that has already been through the dataset's whole filter pipeline (its bytes
+    /// exactly as stored), at the element offset `offset` (a multiple of the chunk shape).
+    func writeFilteredChunk(offset: [Int], bytes: [UInt8]) throws {
+        nativeIOLock.lock()
+        defer { nativeIOLock.unlock() }
+        var start = offset.map { hsize_t($0) }
+        let status = bytes.withUnsafeBytes {
+            H5Dwrite_chunk(handle.id, nt_H5P_DEFAULT(), 0, &start, bytes.count, $0.baseAddress)
+        }
+        guard status >= 0 else {
+            throw NeuroIOError.hdf5(file.path, function: "H5Dwrite_chunk", detail: "cannot write chunk at \(offset) of '\(name)'")
+        }
     }
 }

@@ -2,8 +2,8 @@ internal import CNetCDF
 import Foundation
 import NeuroCore
 
-/// netcdf-c is not thread-safe: every call into it goes through this one lock.
-private let netcdfLock = NSLock()
+
+
 
 /// The NetCDF element types neurotool reads and writes.
 enum NetCDFType {
@@ -68,10 +68,20 @@ final class NetCDFFile: @unchecked Sendable {
         try FileChecks.requireNonEmptyFile(path)
         let file = NetCDFFile(path: path)
         var id: Int32 = -1
-        let status = netcdfLock.withLock { nc_open(path, NC_NOWRITE, &id) }
+        let status = nativeIOLock.withLock { nc_open(path, NC_NOWRITE, &id) }
         guard status == NC_NOERR else {
             throw NeuroIOError.corrupt(path, detail: "not a readable NetCDF file (\(NetCDFFile.message(status)))")
         }
+        file.ncid = id
+        file.isOpen = true
+        return file
+    }
+
+    /// Opens an existing NetCDF-4 file for adding groups, variables and attributes.
+    static func openForWriting(_ path: String) throws -> NetCDFFile {
+        let file = NetCDFFile(path: path)
+        var id: Int32 = -1
+        try file.check(nativeIOLock.withLock { nc_open(path, NC_WRITE, &id) }, "nc_open")
         file.ncid = id
         file.isOpen = true
         return file
@@ -81,19 +91,19 @@ final class NetCDFFile: @unchecked Sendable {
     static func create(_ path: String) throws -> NetCDFFile {
         let file = NetCDFFile(path: path)
         var id: Int32 = -1
-        try file.check(netcdfLock.withLock { nc_create(path, NC_NETCDF4 | NC_CLOBBER, &id) }, "nc_create")
+        try file.check(nativeIOLock.withLock { nc_create(path, NC_NETCDF4 | NC_CLOBBER, &id) }, "nc_create")
         file.ncid = id
         file.isOpen = true
         return file
     }
 
-    deinit { if isOpen { _ = netcdfLock.withLock { nc_close(ncid) } } }
+    deinit { if isOpen { _ = nativeIOLock.withLock { nc_close(ncid) } } }
 
     /// Flushes and closes the file; throws if the data could not be written.
     func close() throws {
         guard isOpen else { return }
         isOpen = false
-        try check(netcdfLock.withLock { nc_close(ncid) }, "nc_close")
+        try check(nativeIOLock.withLock { nc_close(ncid) }, "nc_close")
     }
 
     /// The root group.
@@ -103,7 +113,7 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// Sub-groups of `group`, in file order.
     func groups(in group: NetCDFGroup) throws -> [NetCDFGroup] {
-        try netcdfLock.withLock {
+        try nativeIOLock.withLock {
             var n: Int32 = 0
             try check(nc_inq_grps(group.ncid, &n, nil), "nc_inq_grps")
             guard n > 0 else { return [] }
@@ -126,7 +136,7 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// Names of the variables in `group`.
     func variableNames(in group: NetCDFGroup) throws -> [String] {
-        try netcdfLock.withLock {
+        try nativeIOLock.withLock {
             var n: Int32 = 0
             try check(nc_inq_varids(group.ncid, &n, nil), "nc_inq_varids")
             var ids = [Int32](repeating: 0, count: Int(n))
@@ -141,7 +151,7 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// The variable `name` in `group`, or nil when absent.
     func variable(_ name: String, in group: NetCDFGroup) throws -> NetCDFVariable? {
-        try netcdfLock.withLock {
+        try nativeIOLock.withLock {
             var varid: Int32 = 0
             guard nc_inq_varid(group.ncid, name, &varid) == NC_NOERR else { return nil }
             var type: nc_type = 0
@@ -179,7 +189,7 @@ final class NetCDFFile: @unchecked Sendable {
         }
         var values = [Double](repeating: 0, count: v.count)
         guard v.count > 0 else { return values }
-        try check(netcdfLock.withLock { nc_get_var_double(v.group.ncid, v.varid, &values) }, "nc_get_var_double(\(v.name))")
+        try check(nativeIOLock.withLock { nc_get_var_double(v.group.ncid, v.varid, &values) }, "nc_get_var_double(\(v.name))")
         return values
     }
 
@@ -191,7 +201,7 @@ final class NetCDFFile: @unchecked Sendable {
         count[0] = rows.count
         var values = [Double](repeating: 0, count: count.reduce(1, *))
         guard !values.isEmpty else { return values }
-        try check(netcdfLock.withLock { nc_get_vara_double(v.group.ncid, v.varid, &start, &count, &values) },
+        try check(nativeIOLock.withLock { nc_get_vara_double(v.group.ncid, v.varid, &start, &count, &values) },
                   "nc_get_vara_double(\(v.name))")
         return values
     }
@@ -202,14 +212,14 @@ final class NetCDFFile: @unchecked Sendable {
         case .string:
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: v.count)
             guard v.count > 0 else { return [] }
-            try check(netcdfLock.withLock { nc_get_var_string(v.group.ncid, v.varid, &pointers) }, "nc_get_var_string(\(v.name))")
+            try check(nativeIOLock.withLock { nc_get_var_string(v.group.ncid, v.varid, &pointers) }, "nc_get_var_string(\(v.name))")
             let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
-            _ = netcdfLock.withLock { nc_free_string(pointers.count, &pointers) }
+            _ = nativeIOLock.withLock { nc_free_string(pointers.count, &pointers) }
             return strings
         case .char:
             let width = v.shape.last ?? 1
             var bytes = [CChar](repeating: 0, count: v.count)
-            if v.count > 0 { try check(netcdfLock.withLock { nc_get_var_text(v.group.ncid, v.varid, &bytes) }, "nc_get_var_text(\(v.name))") }
+            if v.count > 0 { try check(nativeIOLock.withLock { nc_get_var_text(v.group.ncid, v.varid, &bytes) }, "nc_get_var_text(\(v.name))") }
             let n = v.shape.count <= 1 ? 1 : v.count / max(width, 1)
             return (0..<n).map { i in
                 let slice = bytes[(i * width)..<((i + 1) * width)].map { UInt8(bitPattern: $0) }
@@ -222,7 +232,7 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// A text attribute of a variable (or of the group when `variable` is nil), or nil when absent.
     func textAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> String? {
-        netcdfLock.withLock {
+        nativeIOLock.withLock {
             let varid = variable?.varid ?? NC_GLOBAL
             var type: nc_type = 0
             var length = 0
@@ -245,7 +255,7 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// A numeric attribute converted to Double, or nil when absent or not numeric.
     func numericAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> [Double]? {
-        netcdfLock.withLock {
+        nativeIOLock.withLock {
             let varid = variable?.varid ?? NC_GLOBAL
             var type: nc_type = 0
             var length = 0
@@ -259,7 +269,7 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// True when the attribute is stored as an integer type.
     func isIntegerAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> Bool {
-        netcdfLock.withLock {
+        nativeIOLock.withLock {
             var type: nc_type = 0
             var length = 0
             guard nc_inq_att(group.ncid, variable?.varid ?? NC_GLOBAL, name, &type, &length) == NC_NOERR else { return false }
@@ -269,7 +279,7 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// Names of the attributes of a variable (or of the group).
     func attributeNames(of variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws -> [String] {
-        try netcdfLock.withLock {
+        try nativeIOLock.withLock {
             let varid = variable?.varid ?? NC_GLOBAL
             var n: Int32 = 0
             if let v = variable {
@@ -290,7 +300,7 @@ final class NetCDFFile: @unchecked Sendable {
     /// Creates a sub-group.
     func defineGroup(_ name: String, in parent: NetCDFGroup) throws -> NetCDFGroup {
         var id: Int32 = 0
-        try check(netcdfLock.withLock { nc_def_grp(parent.ncid, name, &id) }, "nc_def_grp(\(name))")
+        try check(nativeIOLock.withLock { nc_def_grp(parent.ncid, name, &id) }, "nc_def_grp(\(name))")
         return NetCDFGroup(ncid: id, name: name)
     }
 
@@ -298,14 +308,14 @@ final class NetCDFFile: @unchecked Sendable {
     @discardableResult
     func defineDimension(_ name: String, length: Int, in group: NetCDFGroup) throws -> Int32 {
         var id: Int32 = 0
-        try check(netcdfLock.withLock { nc_def_dim(group.ncid, name, length, &id) }, "nc_def_dim(\(name))")
+        try check(nativeIOLock.withLock { nc_def_dim(group.ncid, name, length, &id) }, "nc_def_dim(\(name))")
         return id
     }
 
     /// Creates a variable over existing dimensions (looked up by name), optionally deflated and chunked.
     func defineVariable(_ name: String, type: NetCDFType, dimensions: [String], in group: NetCDFGroup,
                         deflate: Int32? = nil, chunks: [Int]? = nil) throws -> NetCDFVariable {
-        try netcdfLock.withLock {
+        try nativeIOLock.withLock {
             var dimids: [Int32] = []
             var shape: [Int] = []
             for d in dimensions {
@@ -335,21 +345,21 @@ final class NetCDFFile: @unchecked Sendable {
     /// Writes a text attribute on a variable, or on the group when `variable` is nil.
     func putAttribute(_ name: String, text: String, on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
         let bytes = Array(text.utf8)
-        try check(netcdfLock.withLock {
+        try check(nativeIOLock.withLock {
             nc_put_att_text(group.ncid, variable?.varid ?? NC_GLOBAL, name, bytes.count, bytes.map { CChar(bitPattern: $0) })
         }, "nc_put_att_text(\(name))")
     }
 
     /// Writes a double (array) attribute.
     func putAttribute(_ name: String, doubles: [Double], on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
-        try check(netcdfLock.withLock {
+        try check(nativeIOLock.withLock {
             nc_put_att_double(group.ncid, variable?.varid ?? NC_GLOBAL, name, nc_type(NC_DOUBLE), doubles.count, doubles)
         }, "nc_put_att_double(\(name))")
     }
 
     /// Writes a 32-bit integer (array) attribute.
     func putAttribute(_ name: String, integers: [Int32], on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
-        try check(netcdfLock.withLock {
+        try check(nativeIOLock.withLock {
             nc_put_att_int(group.ncid, variable?.varid ?? NC_GLOBAL, name, nc_type(NC_INT), integers.count, integers)
         }, "nc_put_att_int(\(name))")
     }
@@ -358,7 +368,7 @@ final class NetCDFFile: @unchecked Sendable {
     func write(_ values: [Double], to v: NetCDFVariable) throws {
         guard !values.isEmpty else { return }
         precondition(values.count == v.count, "write: \(values.count) values for variable \(v.name) of \(v.count)")
-        try check(netcdfLock.withLock { nc_put_var_double(v.group.ncid, v.varid, values) }, "nc_put_var_double(\(v.name))")
+        try check(nativeIOLock.withLock { nc_put_var_double(v.group.ncid, v.varid, values) }, "nc_put_var_double(\(v.name))")
     }
 
     /// Writes rows `start..<start+rows` along the first dimension of a numeric variable.
@@ -369,7 +379,7 @@ final class NetCDFFile: @unchecked Sendable {
         start[0] = startRow
         var count = v.shape
         count[0] = values.count / max(rowSize, 1)
-        try check(netcdfLock.withLock { nc_put_vara_double(v.group.ncid, v.varid, &start, &count, values) },
+        try check(nativeIOLock.withLock { nc_put_vara_double(v.group.ncid, v.varid, &start, &count, values) },
                   "nc_put_vara_double(\(v.name))")
     }
 
@@ -377,7 +387,7 @@ final class NetCDFFile: @unchecked Sendable {
     func write(_ flags: [Bool], to v: NetCDFVariable) throws {
         guard !flags.isEmpty else { return }
         let bytes: [Int8] = flags.map { $0 ? 1 : 0 }
-        try check(netcdfLock.withLock { nc_put_var_schar(v.group.ncid, v.varid, bytes) }, "nc_put_var_schar(\(v.name))")
+        try check(nativeIOLock.withLock { nc_put_var_schar(v.group.ncid, v.varid, bytes) }, "nc_put_var_schar(\(v.name))")
     }
 
     /// Writes the values of a string variable.
@@ -387,7 +397,7 @@ final class NetCDFFile: @unchecked Sendable {
         defer { cStrings.forEach { free($0) } }
         try cStrings.withUnsafeMutableBufferPointer { buffer in
             try buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { rebound in
-                try check(netcdfLock.withLock { nc_put_var_string(v.group.ncid, v.varid, rebound.baseAddress) },
+                try check(nativeIOLock.withLock { nc_put_var_string(v.group.ncid, v.varid, rebound.baseAddress) },
                           "nc_put_var_string(\(v.name))")
             }
         }
