@@ -146,19 +146,24 @@ def write_group(nc: netCDF4.Dataset, name: str, dt: float, grid, data, res, chan
     m, c = data.shape
     g.createDimension("time", m)
     g.createDimension("channel", c)
-    chunk_rows = max(1, min(m, 262_144 // max(c, 1)))
+    # neurotool's layout: one channel per chunk (up to 16384 samples), NaN fill value, and only the
+    # recorded channels written, so unrecorded channels cost nothing (the same work on both sides).
+    chunk_rows = max(1, min(m, 16_384))
     tv = g.createVariable("time", "f8", ("time",))
     tv.units = "s"
     tv[:] = grid
     cv = g.createVariable("channel", str, ("channel",))
     cv[:] = np.array(channels, dtype=object)
+    columns = np.flatnonzero(recorded)
     for vname, values in (("data", data), ("residual", res)):
-        v = g.createVariable(vname, "f4", ("time", "channel"), zlib=True, complevel=1,
-                             chunksizes=(chunk_rows, max(c, 1)))
-        # A one-chunk cache: netCDF-C's default per-variable cache would keep every written chunk of
-        # every group in memory until the file is closed (peak memory growing with the worm count).
-        v.set_var_chunk_cache(size=chunk_rows * max(c, 1) * 4, nelems=1, preemption=1.0)
-        v[:] = values
+        v = g.createVariable(vname, "f4", ("time", "channel"), zlib=True, complevel=1, shuffle=True,
+                             chunksizes=(chunk_rows, 1), fill_value=np.float32(np.nan))
+        # A small chunk cache: netCDF-C's default per-variable cache would keep written chunks of every
+        # group in memory until the file is closed (peak memory growing with the worm count).
+        v.set_var_chunk_cache(size=2 * chunk_rows * 4, nelems=2, preemption=1.0)
+        block = np.ascontiguousarray(values[:, columns].T.astype(np.float32))
+        for k, j in enumerate(columns):
+            v[:, int(j)] = block[k]
     for vname, values in (("recorded", recorded), ("labeled", labeled)):
         v = g.createVariable(vname, "i1", ("channel",))
         v.setncattr("dtype", "bool")  # setncattr: .dtype is netCDF4's own property

@@ -29,26 +29,33 @@ public enum Normalization: Equatable, Sendable {
         case nonPositiveBaseline(Double)
     }
 
-    /// Normalises one trace; returns the trace and the scale it was divided by (1 for `none`).
-    public func apply(_ x: [Double]) throws -> (values: [Double], scale: Double) {
+    /// The normalisation of one trace as `(x − offset) / scale`.
+    public func parameters(_ x: [Double]) throws -> (offset: Double, scale: Double) {
         switch self {
         case .none:
-            return (x, 1)
+            return (0, 1)
         case .zscore:
-            let finite = x.filter { !$0.isNaN }
-            guard !finite.isEmpty else { return (x, 1) }
-            let mean = finite.reduce(0, +) / Double(finite.count)
-            let variance = finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(finite.count)
-            let std = variance.squareRoot()
-            let scale = std > 0 ? std : 1
-            return (x.map { ($0 - mean) / scale }, scale)
+            var count = 0, sum = 0.0
+            for v in x where !v.isNaN { sum += v; count += 1 }
+            guard count > 0 else { return (0, 1) }
+            let mean = sum / Double(count)
+            var squares = 0.0
+            for v in x where !v.isNaN { squares += (v - mean) * (v - mean) }
+            let std = (squares / Double(count)).squareRoot()
+            return (mean, std > 0 ? std : 1)
         case .deltaFOverF(let p):
             let finite = x.filter { !$0.isNaN }
-            guard !finite.isEmpty else { return (x, 1) }
+            guard !finite.isEmpty else { return (0, 1) }
             let f0 = Statistics.percentile(finite, p)
             guard f0 > 0 else { throw Failure.nonPositiveBaseline(f0) }
-            return (x.map { ($0 - f0) / f0 }, f0)
+            return (f0, f0)
         }
+    }
+
+    /// Normalises one trace; returns the trace and the scale it was divided by (1 for `none`).
+    public func apply(_ x: [Double]) throws -> (values: [Double], scale: Double) {
+        let (offset, scale) = try parameters(x)
+        return (x.map { ($0 - offset) / scale }, scale)
     }
 }
 

@@ -104,7 +104,10 @@ public enum RecordingProcessor {
         guard dt > 0, dt.isFinite else { throw fail(.invalidParameter("target step \(dt) s is not positive")) }
         var stacked = traces
         if let residual {
-            stacked = Matrix(rows: n, columns: traces.columns * 2, values: (0..<n).flatMap { Array(traces.row($0)) + Array(residual.row($0)) })
+            var values: [Double] = []
+            values.reserveCapacity(n * traces.columns * 2)
+            for i in 0..<n { values.append(contentsOf: traces.row(i)); values.append(contentsOf: residual.row(i)) }
+            stacked = Matrix(rows: n, columns: traces.columns * 2, values: values)
         }
         let resampled = try Resampling.resample(times: times, data: stacked, dt: dt, method: options.resampler)
         guard resampled.grid.count >= 2 else { throw fail(.tooFewSamplesForResampling(samples: resampled.grid.count)) }
@@ -115,22 +118,32 @@ public enum RecordingProcessor {
         var out = Matrix(rows: m, columns: mapping.channels.count, repeating: .nan)
         var outResidual = options.residual ? Matrix(rows: m, columns: mapping.channels.count, repeating: .nan) : nil
         var recorded = [Bool](repeating: false, count: mapping.channels.count)
+        // Parameters per output channel (column in `resampled`, offset, scale), then one row-major pass.
+        var plan: [(channel: Int, source: Int, offset: Double, scale: Double)] = []
         for (c, source) in mapping.sourceColumn.enumerated() {
             guard let j = source, let k = position[j], !dropped.contains(k) else { continue }
-            let column = (0..<m).map { resampled.data.values[$0 * resampled.data.columns + k] }
-            let normalised: (values: [Double], scale: Double)
             do {
-                normalised = try options.normalization.apply(column)
+                let (offset, scale) = try options.normalization.parameters(resampled.data.column(k))
+                plan.append((c, k, offset, scale))
             } catch Normalization.Failure.nonPositiveBaseline(let f0) {
                 throw fail(.invalidParameter("channel '\(mapping.channels[c].name)': ΔF/F baseline is \(f0) ≤ 0 (data already normalised? use --normalize zscore or none)"))
             }
-            for i in 0..<m { out.values[i * out.columns + c] = normalised.values[i] }
-            if outResidual != nil {
+            recorded[c] = true
+        }
+        let inWidth = resampled.data.columns, outWidth = mapping.channels.count
+        resampled.data.values.withUnsafeBufferPointer { src in
+            out.values.withUnsafeMutableBufferPointer { dst in
                 for i in 0..<m {
-                    outResidual!.values[i * out.columns + c] = resampled.data.values[i * resampled.data.columns + width + k] / normalised.scale
+                    for p in plan { dst[i * outWidth + p.channel] = (src[i * inWidth + p.source] - p.offset) / p.scale }
                 }
             }
-            recorded[c] = true
+            if outResidual != nil {
+                outResidual!.values.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<m {
+                        for p in plan { dst[i * outWidth + p.channel] = src[i * inWidth + width + p.source] / p.scale }
+                    }
+                }
+            }
         }
         let labeled = zip(recorded, mapping.identified).map { $0 && $1 }
 

@@ -3,10 +3,14 @@ import Dispatch
 import NeuroCore
 
 /// Compresses `(time, channel)` blocks into stored HDF5 chunks — byte shuffle, then zlib-format
-/// deflate, the same filter pipeline netCDF-4 declares with `shuffle=1, deflate=level` — on every core
-/// at once, with libdeflate. The chunks are then written as they are (`H5Dwrite_chunk`), so compression,
+/// deflate, the filter pipeline netCDF-4 declares with `shuffle=1, deflate=level` — on every core at
+/// once, with libdeflate. The chunks are then written as they are (`H5Dwrite_chunk`), so compression,
 /// the bulk of writing a file, no longer runs on one core inside the HDF5 library. Any zlib reader
 /// (netCDF4-python, h5py, xarray) decodes them.
+///
+/// Chunks hold `chunkRows` samples of one channel. A chunk whose samples are all NaN is not produced
+/// at all: the variables' fill value is NaN, so readers see NaN there, and channels that were not
+/// recorded cost neither time nor space.
 struct ChunkCompressor {
     let chunkRows: Int
     let columns: Int
@@ -15,32 +19,48 @@ struct ChunkCompressor {
 
     var elementSize: Int { precision == .float32 ? 4 : 8 }
 
-    /// The stored bytes of each chunk of rows `rows` of `block`, in order; a last partial chunk is padded
-    /// with zeros to the full chunk shape, as HDF5 stores edge chunks.
-    func compress(_ block: Matrix, rows: Range<Int>) -> [[UInt8]] {
+    /// One stored chunk: which rows-chunk (relative to the block) and channel, and its bytes.
+    struct Chunk {
+        var rowChunk: Int
+        var channel: Int
+        var bytes: [UInt8]
+    }
+
+    /// The stored chunks of rows `rows` of `block` (a whole number of row chunks, or the end of the
+    /// recording), skipping all-NaN chunks; a last partial chunk is padded with zeros to the full
+    /// chunk shape, as HDF5 stores edge chunks.
+    func compress(_ block: Matrix, rows: Range<Int>) -> [Chunk] {
         precondition(block.columns == columns, "compress: block has \(block.columns) columns, chunks \(columns)")
-        let count = (rows.count + chunkRows - 1) / chunkRows
-        let results = UnsafeMutablePointer<[UInt8]>.allocate(capacity: count)
-        results.initialize(repeating: [], count: count)
+        let rowChunks = (rows.count + chunkRows - 1) / chunkRows
+        let count = rowChunks * columns
+        let results = UnsafeMutablePointer<[UInt8]?>.allocate(capacity: count)
+        results.initialize(repeating: nil, count: count)
         defer { results.deinitialize(count: count); results.deallocate() }
         let output = UnsafeSendablePointer(results)
         block.values.withUnsafeBufferPointer { values in
-            let input = UnsafeSendableBuffer(UnsafeBufferPointer(rebasing: values[(rows.lowerBound * columns)..<(rows.upperBound * columns)]))
-            DispatchQueue.concurrentPerform(iterations: count) { k in
-                output.pointer[k] = compressChunk(k, of: input.buffer, rows: rows.count)
+            let input = UnsafeSendableBuffer(values)
+            DispatchQueue.concurrentPerform(iterations: count) { task in
+                let (r, c) = task.quotientAndRemainder(dividingBy: columns)
+                let first = rows.lowerBound + r * chunkRows
+                output.pointer[task] = compressChunk(input.buffer, rows: first..<min(first + chunkRows, rows.upperBound), channel: c)
             }
         }
-        return Array(UnsafeBufferPointer(start: results, count: count))
+        return (0..<count).compactMap { task in
+            results[task].map { Chunk(rowChunk: task / columns, channel: task % columns, bytes: $0) }
+        }
     }
 
-    private func compressChunk(_ k: Int, of values: UnsafeBufferPointer<Double>, rows: Int) -> [UInt8] {
-        let n = chunkRows * columns, size = elementSize
-        let first = k * chunkRows * columns, last = min(rows * columns, first + n)
-        // Shuffled: byte j of every element, then byte j + 1, … (HDF5's shuffle filter).
+    /// The stored bytes of one chunk, or nil when all its samples are NaN.
+    private func compressChunk(_ values: UnsafeBufferPointer<Double>, rows: Range<Int>, channel: Int) -> [UInt8]? {
+        var anyValue = false
+        for i in rows where !values[i * columns + channel].isNaN { anyValue = true; break }
+        guard anyValue else { return nil }
+        let n = chunkRows, size = elementSize
+        // Shuffled: byte 0 of every element, then byte 1, … (HDF5's shuffle filter).
         var shuffled = [UInt8](repeating: 0, count: n * size)
         shuffled.withUnsafeMutableBufferPointer { out in
-            for i in 0..<(last - first) {
-                let x = values[first + i]
+            for (i, row) in rows.enumerated() {
+                let x = values[row * columns + channel]
                 if size == 4 {
                     let bits = Float(x).bitPattern
                     for j in 0..<4 { out[j * n + i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt32(j))) }

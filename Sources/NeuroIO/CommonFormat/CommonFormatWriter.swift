@@ -204,7 +204,7 @@ public final class RecordingStream {
         if layout.sampleCount > 0 && c > 0 {
             let file = try HDF5File(path: writer.temporaryPath, writable: true)
             let d = try file.dataset(at: "/\(layout.name)/data")
-            guard d.chunkShape == [chunkRows, c] else {
+            guard d.chunkShape == [chunkRows, 1] else {
                 throw NeuroIOError.writeFailed(writer.path, detail: "recording '\(layout.name)': unexpected chunk shape \(d.chunkShape ?? [])")
             }
             self.file = file
@@ -221,20 +221,23 @@ public final class RecordingStream {
         let t = layout.sampleCount, c = layout.channels.count
         try file.defineDimension("time", length: t, in: g)
         try file.defineDimension("channel", length: c, in: g)
-        let chunkRows = max(1, min(t, 262_144 / max(c, 1)))
+        // One channel per chunk, up to 16384 samples: unrecorded channels are never stored.
+        let chunkRows = max(1, min(t, 16_384))
         let timeVar = try file.defineVariable("time", type: .double, dimensions: ["time"], in: g)
         try file.putAttribute("units", text: "s", on: timeVar, in: g)
         try file.putAttribute("long_name", text: "time since the start of the recording", on: timeVar, in: g)
         let channelVar = try file.defineVariable("channel", type: .string, dimensions: ["channel"], in: g)
         try file.putAttribute("long_name", text: "channel name in canonical order", on: channelVar, in: g)
         let data = try file.defineVariable("data", type: precision.netcdfType, dimensions: ["time", "channel"], in: g,
-                                           deflate: level, chunks: [chunkRows, max(c, 1)])
+                                           deflate: level, chunks: [chunkRows, 1])
+        try file.setNaNFill(data)
         try file.putAttribute("long_name", text: "samples; NaN where a channel was not recorded", on: data, in: g)
         let units = Set(layout.channels.map(\.unit))
         if units.count == 1 { try file.putAttribute("units", text: units.first!, on: data, in: g) }
         if layout.hasResidual {
             let r = try file.defineVariable("residual", type: precision.netcdfType, dimensions: ["time", "channel"], in: g,
-                                            deflate: level, chunks: [chunkRows, max(c, 1)])
+                                            deflate: level, chunks: [chunkRows, 1])
+            try file.setNaNFill(r)
             try file.putAttribute("long_name", text: "time derivative of the trace (per second), processed like data", on: r, in: g)
         }
         let recordedVar = try file.defineVariable("recorded", type: .int8, dimensions: ["channel"], in: g)
@@ -328,8 +331,9 @@ public final class RecordingStream {
         let chunkIndex = rowsStored / compressor.chunkRows
         for (dataset, source) in [(data, block), (residual, residualBlock)] {
             guard let dataset, let source else { continue }
-            for (k, bytes) in compressor.compress(source, rows: rows).enumerated() {
-                try dataset.writeFilteredChunk(offset: [(chunkIndex + k) * compressor.chunkRows, 0], bytes: bytes)
+            for chunk in compressor.compress(source, rows: rows) {
+                try dataset.writeFilteredChunk(offset: [(chunkIndex + chunk.rowChunk) * compressor.chunkRows, chunk.channel],
+                                               bytes: chunk.bytes)
             }
         }
         rowsStored += rows.count

@@ -342,6 +342,23 @@ final class NetCDFFile: @unchecked Sendable {
         }
     }
 
+    /// Makes NaN the fill value of a float variable (`_FillValue`): what readers see where nothing was
+    /// written.
+    func setNaNFill(_ v: NetCDFVariable) throws {
+        try nativeIOLock.withLock {
+            switch v.type {
+            case .float:
+                var nan = Float.nan
+                try check(nc_def_var_fill(v.group.ncid, v.varid, 0, &nan), "nc_def_var_fill(\(v.name))")
+            case .double:
+                var nan = Double.nan
+                try check(nc_def_var_fill(v.group.ncid, v.varid, 0, &nan), "nc_def_var_fill(\(v.name))")
+            default:
+                break
+            }
+        }
+    }
+
     /// Writes a text attribute on a variable, or on the group when `variable` is nil.
     func putAttribute(_ name: String, text: String, on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
         let bytes = Array(text.utf8)
