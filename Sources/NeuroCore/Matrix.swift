@@ -55,10 +55,21 @@ public struct Matrix: Equatable, Sendable {
         for i in 0..<rows { values[i * columns + j] = column[i] }
     }
 
-    /// The transpose.
+    /// The transpose (copied in 64 × 64 tiles, so large matrices stay cache-friendly).
     public var transposed: Matrix {
         var t = Matrix(rows: columns, columns: rows)
-        for i in 0..<rows { for j in 0..<columns { t.values[j * rows + i] = values[i * columns + j] } }
+        let tile = 64, r = rows, c = columns
+        values.withUnsafeBufferPointer { src in
+            t.values.withUnsafeMutableBufferPointer { dst in
+                for i0 in stride(from: 0, to: r, by: tile) {
+                    for j0 in stride(from: 0, to: c, by: tile) {
+                        for i in i0..<min(i0 + tile, r) {
+                            for j in j0..<min(j0 + tile, c) { dst[j * r + i] = src[i * c + j] }
+                        }
+                    }
+                }
+            }
+        }
         return t
     }
 
@@ -79,20 +90,22 @@ public struct Matrix: Equatable, Sendable {
     /// A matrix with each column transformed by `transform` (which may change the column length).
     public func mapColumns(_ transform: ([Double]) throws -> [Double]) rethrows -> Matrix {
         guard columns > 0 else { return self }
+        let channelMajor = transposed
         var outColumns: [[Double]] = []
         outColumns.reserveCapacity(columns)
-        for j in 0..<columns { outColumns.append(try transform(column(j))) }
+        for j in 0..<columns { outColumns.append(try transform(Array(channelMajor.row(j)))) }
         return Matrix(columns: outColumns)
     }
 
     /// A matrix from equally long columns.
     public init(columns: [[Double]]) {
         let rows = columns.first?.count ?? 0
-        var m = Matrix(rows: rows, columns: columns.count)
-        for (j, c) in columns.enumerated() {
+        var flat: [Double] = []
+        flat.reserveCapacity(rows * columns.count)
+        for c in columns {
             precondition(c.count == rows, "Columns differ in length")
-            for i in 0..<rows { m.values[i * columns.count + j] = c[i] }
+            flat.append(contentsOf: c)
         }
-        self = m
+        self = Matrix(rows: columns.count, columns: rows, values: flat).transposed
     }
 }

@@ -37,12 +37,15 @@ struct ChunkCompressor {
         results.initialize(repeating: nil, count: count)
         defer { results.deinitialize(count: count); results.deallocate() }
         let output = UnsafeSendablePointer(results)
-        block.values.withUnsafeBufferPointer { values in
+        // Channel-major copy (tiled transpose), so each chunk reads one contiguous run of samples.
+        let channelMajor = Self.transpose(block, rows: rows)
+        channelMajor.withUnsafeBufferPointer { values in
             let input = UnsafeSendableBuffer(values)
             DispatchQueue.concurrentPerform(iterations: count) { task in
                 let (r, c) = task.quotientAndRemainder(dividingBy: columns)
-                let first = rows.lowerBound + r * chunkRows
-                output.pointer[task] = compressChunk(input.buffer, rows: first..<min(first + chunkRows, rows.upperBound), channel: c)
+                let first = c * rows.count + r * chunkRows
+                let length = min(chunkRows, rows.count - r * chunkRows)
+                output.pointer[task] = compressChunk(UnsafeBufferPointer(rebasing: input.buffer[first..<(first + length)]))
             }
         }
         return (0..<count).compactMap { task in
@@ -50,21 +53,42 @@ struct ChunkCompressor {
         }
     }
 
-    /// The stored bytes of one chunk, or nil when all its samples are NaN.
-    private func compressChunk(_ values: UnsafeBufferPointer<Double>, rows: Range<Int>, channel: Int) -> [UInt8]? {
-        var anyValue = false
-        for i in rows where !values[i * columns + channel].isNaN { anyValue = true; break }
-        guard anyValue else { return nil }
+    /// Rows `rows` of `block`, channel by channel.
+    static func transpose(_ block: Matrix, rows: Range<Int>) -> [Double] {
+        let n = rows.count, c = block.columns, tile = 64
+        var out = [Double](repeating: 0, count: n * c)
+        block.values.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i0 in stride(from: 0, to: n, by: tile) {
+                    for j0 in stride(from: 0, to: c, by: tile) {
+                        for i in i0..<min(i0 + tile, n) {
+                            let row = (rows.lowerBound + i) * c
+                            for j in j0..<min(j0 + tile, c) { dst[j * n + i] = src[row + j] }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The stored bytes of one chunk from its samples (contiguous), or nil when all are NaN.
+    private func compressChunk(_ samples: UnsafeBufferPointer<Double>) -> [UInt8]? {
+        guard samples.contains(where: { !$0.isNaN }) else { return nil }
         let n = chunkRows, size = elementSize
         // Shuffled: byte 0 of every element, then byte 1, … (HDF5's shuffle filter).
         var shuffled = [UInt8](repeating: 0, count: n * size)
         shuffled.withUnsafeMutableBufferPointer { out in
-            for (i, row) in rows.enumerated() {
-                let x = values[row * columns + channel]
-                if size == 4 {
+            if size == 4 {
+                for (i, x) in samples.enumerated() {
                     let bits = Float(x).bitPattern
-                    for j in 0..<4 { out[j * n + i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt32(j))) }
-                } else {
+                    out[i] = UInt8(truncatingIfNeeded: bits)
+                    out[n + i] = UInt8(truncatingIfNeeded: bits >> 8)
+                    out[2 * n + i] = UInt8(truncatingIfNeeded: bits >> 16)
+                    out[3 * n + i] = UInt8(truncatingIfNeeded: bits >> 24)
+                }
+            } else {
+                for (i, x) in samples.enumerated() {
                     let bits = x.bitPattern
                     for j in 0..<8 { out[j * n + i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(j))) }
                 }
