@@ -37,10 +37,12 @@ public enum Homogenizer {
             throw NeuroIOError.badValue(input.path, field: "inputs", detail: "listed more than once")
         }
         // Open every source first: a wrong path or unreadable file fails before any work.
-        var sources: [(input: HomogenizationInput, source: any RecordingSource, sha: String)] = []
+        // Sources are closed again after this check (an open HDF5 file holds megabytes of cache) and
+        // reopened one at a time while processing.
+        var sources: [(input: HomogenizationInput, names: [String], reader: String, sha: String)] = []
         for input in inputs {
             let source = try Readers.open(input.path, reader: input.reader, options: input.options)
-            sources.append((input, source, try FileChecksum.sha256(of: input.path)))
+            sources.append((input, source.recordingNames, source.readerName, try FileChecksum.sha256(of: input.path)))
         }
         let global: [(key: String, value: AttributeValue)] = [
             ("title", .text(title)),
@@ -56,19 +58,19 @@ public enum Homogenizer {
         // Every recording to process, with its output group name, in input order.
         var usedNames = Set<String>()
         var jobs: [(source: Int, index: Int, group: String, info: SourceInfo)] = []
-        for (s, (input, source, sha)) in sources.enumerated() {
-            let info = SourceInfo(path: input.path, sha256: sha, reader: source.readerName, lab: input.lab)
-            for (index, name) in source.recordingNames.enumerated() {
+        for (s, (input, names, reader, sha)) in sources.enumerated() {
+            let info = SourceInfo(path: input.path, sha256: sha, reader: reader, lab: input.lab)
+            for (index, name) in names.enumerated() {
                 jobs.append((s, index, uniqueName(groupName(for: name, input: input), used: &usedNames), info))
             }
         }
         defer { progress.finish() }
         do {
             // Load and process recording i + 1 while recording i is compressed and written.
-            let loaded = UncheckedSendable(sources.map(\.source))
+            let current = OpenSource(inputs: sources.map(\.input))
             try pipelined(count: jobs.count, produce: { i in
                 let job = jobs[i]
-                let raw = try loaded.value[job.source].load(job.index)
+                let raw = try current.source(job.source).load(job.index)
                 return try RecordingProcessor.process(raw, groupName: job.group, source: job.info, options: options)
             }, consume: { i, processed in
                 progress.update(completed: i, total: jobs.count, label: jobs[i].group)
@@ -125,8 +127,20 @@ public enum Homogenizer {
     }
 }
 
-/// Hands a value that is only read across the pipelining threads.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+/// The one input open at a time on the producer thread of the pipeline.
+private final class OpenSource: @unchecked Sendable {
+    let inputs: [HomogenizationInput]
+    private var open: (index: Int, source: any RecordingSource)?
+
+    init(inputs: [HomogenizationInput]) { self.inputs = inputs }
+
+    /// Input `index`, opened now unless it is the one already open (which is then closed).
+    func source(_ index: Int) throws -> any RecordingSource {
+        if let open, open.index == index { return open.source }
+        open = nil
+        let input = inputs[index]
+        let source = try Readers.open(input.path, reader: input.reader, options: input.options)
+        open = (index, source)
+        return source
+    }
 }
