@@ -143,8 +143,10 @@ extension HDF5Attributed {
         return H5Aexists(handle.id, attribute) > 0
     }
 
-    /// A string attribute (fixed or variable length), or nil when absent or not a string.
-    func stringAttribute(_ attribute: String) -> String? {
+    /// Opens attribute `attribute` when it exists and its type class is one of `classes`, and passes
+    /// it, its type and its dataspace to `body`; nil when absent or of another class.
+    private func withAttribute<T>(_ attribute: String, classes: [H5T_class_t],
+                                  _ body: (_ attr: hid_t, _ type: hid_t, _ space: hid_t) throws -> T?) rethrows -> T? {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         guard hasAttribute(attribute) else { return nil }
@@ -153,61 +155,51 @@ extension HDF5Attributed {
         defer { H5Aclose(attr) }
         let type = H5Aget_type(attr)
         defer { H5Tclose(type) }
-        guard H5Tget_class(type) == H5T_STRING else { return nil }
+        guard classes.contains(H5Tget_class(type)) else { return nil }
         let space = H5Aget_space(attr)
         defer { H5Sclose(space) }
-        let count = max(1, Int(H5Sget_simple_extent_npoints(space)))
-        if H5Tis_variable_str(type) > 0 {
-            let memType = H5Tcopy(nt_H5T_C_S1()); defer { H5Tclose(memType) }
-            H5Tset_size(memType, nt_H5T_VARIABLE())
-            H5Tset_cset(memType, H5Tget_cset(type))
-            var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-            guard H5Aread(attr, memType, &pointers) >= 0 else { return nil }
-            defer { H5Dvlen_reclaim(memType, space, nt_H5P_DEFAULT(), &pointers) }
-            return pointers.first.flatMap { $0 }.map { String(cString: $0) }
+        return try body(attr, type, space)
+    }
+
+    /// A string attribute (fixed or variable length), or nil when absent or not a string.
+    func stringAttribute(_ attribute: String) -> String? {
+        withAttribute(attribute, classes: [H5T_STRING]) { attr, type, space in
+            let count = max(1, Int(H5Sget_simple_extent_npoints(space)))
+            if H5Tis_variable_str(type) > 0 {
+                let memType = H5Tcopy(nt_H5T_C_S1()); defer { H5Tclose(memType) }
+                H5Tset_size(memType, nt_H5T_VARIABLE())
+                H5Tset_cset(memType, H5Tget_cset(type))
+                var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+                guard H5Aread(attr, memType, &pointers) >= 0 else { return nil }
+                defer { H5Dvlen_reclaim(memType, space, nt_H5P_DEFAULT(), &pointers) }
+                return pointers.first.flatMap { $0 }.map { String(cString: $0) }
+            }
+            let size = H5Tget_size(type)
+            var buffer = [CChar](repeating: 0, count: size * count + 1)
+            let memType = H5Tcopy(type); defer { H5Tclose(memType) }
+            guard H5Aread(attr, memType, &buffer) >= 0 else { return nil }
+            return String(decoding: buffer.prefix(size).map { UInt8(bitPattern: $0) }.prefix { $0 != 0 }, as: UTF8.self)
         }
-        let size = H5Tget_size(type)
-        var buffer = [CChar](repeating: 0, count: size * count + 1)
-        let memType = H5Tcopy(type); defer { H5Tclose(memType) }
-        guard H5Aread(attr, memType, &buffer) >= 0 else { return nil }
-        return String(decoding: buffer.prefix(size).map { UInt8(bitPattern: $0) }.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     /// A numeric attribute's values converted to Double, or nil.
     func numericAttribute(_ attribute: String) -> [Double]? {
-        nativeIOLock.lock()
-        defer { nativeIOLock.unlock() }
-        guard hasAttribute(attribute) else { return nil }
-        let attr = H5Aopen(handle.id, attribute, nt_H5P_DEFAULT())
-        guard attr >= 0 else { return nil }
-        defer { H5Aclose(attr) }
-        let type = H5Aget_type(attr)
-        defer { H5Tclose(type) }
-        let cls = H5Tget_class(type)
-        guard cls == H5T_FLOAT || cls == H5T_INTEGER else { return nil }
-        let space = H5Aget_space(attr)
-        defer { H5Sclose(space) }
-        var values = [Double](repeating: 0, count: max(1, Int(H5Sget_simple_extent_npoints(space))))
-        guard H5Aread(attr, nt_H5T_NATIVE_DOUBLE(), &values) >= 0 else { return nil }
-        return values
+        withAttribute(attribute, classes: [H5T_FLOAT, H5T_INTEGER]) { attr, _, space in
+            var values = [Double](repeating: 0, count: max(1, Int(H5Sget_simple_extent_npoints(space))))
+            guard H5Aread(attr, nt_H5T_NATIVE_DOUBLE(), &values) >= 0 else { return nil }
+            return values
+        }
     }
 
     /// The object an object-reference attribute points to (NWB's `table` attribute, for example).
     func referenceAttribute(_ attribute: String) throws -> HDF5Object? {
-        nativeIOLock.lock()
-        defer { nativeIOLock.unlock() }
-        guard hasAttribute(attribute) else { return nil }
-        let attr = H5Aopen(handle.id, attribute, nt_H5P_DEFAULT())
-        guard attr >= 0 else { return nil }
-        defer { H5Aclose(attr) }
-        let type = H5Aget_type(attr)
-        defer { H5Tclose(type) }
-        guard H5Tget_class(type) == H5T_REFERENCE else { return nil }
-        var ref: hobj_ref_t = 0
-        guard H5Aread(attr, nt_H5T_STD_REF_OBJ(), &ref) >= 0 else {
-            throw NeuroIOError.hdf5(file.path, function: "H5Aread", detail: "cannot read reference attribute '\(attribute)'")
+        try withAttribute(attribute, classes: [H5T_REFERENCE]) { attr, _, _ in
+            var ref: hobj_ref_t = 0
+            guard H5Aread(attr, nt_H5T_STD_REF_OBJ(), &ref) >= 0 else {
+                throw NeuroIOError.hdf5(file.path, function: "H5Aread", detail: "cannot read reference attribute '\(attribute)'")
+            }
+            return try file.dereference(ref, from: handle.id)
         }
-        return try file.dereference(ref, from: handle.id)
     }
 }
 

@@ -66,22 +66,22 @@ final class NetCDFFile: @unchecked Sendable {
     /// Opens an existing NetCDF (3 or 4) file read-only.
     static func open(_ path: String) throws -> NetCDFFile {
         try FileChecks.requireNonEmptyFile(path)
-        let file = NetCDFFile(path: path)
-        var id: Int32 = -1
-        let status = nativeIOLock.withLock { nc_open(path, NC_NOWRITE, &id) }
-        guard status == NC_NOERR else {
-            throw NeuroIOError.corrupt(path, detail: "not a readable NetCDF file (\(NetCDFFile.message(status)))")
+        do {
+            return try open(path, mode: NC_NOWRITE)
+        } catch NeuroIOError.netcdf(_, _, let message) {
+            throw NeuroIOError.corrupt(path, detail: "not a readable NetCDF file (\(message))")
         }
-        file.ncid = id
-        file.isOpen = true
-        return file
     }
 
     /// Opens an existing NetCDF-4 file for adding groups, variables and attributes.
     static func openForWriting(_ path: String) throws -> NetCDFFile {
+        try open(path, mode: NC_WRITE)
+    }
+
+    private static func open(_ path: String, mode: Int32) throws -> NetCDFFile {
         let file = NetCDFFile(path: path)
         var id: Int32 = -1
-        try file.check(nativeIOLock.withLock { nc_open(path, NC_WRITE, &id) }, "nc_open")
+        try file.check(nativeIOLock.withLock { nc_open(path, mode, &id) }, "nc_open")
         file.ncid = id
         file.isOpen = true
         return file
