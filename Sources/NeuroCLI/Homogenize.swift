@@ -84,14 +84,18 @@ struct Homogenize: ParsableCommand {
     @Option(help: "Dataset title (default: the manifest's name or the output's file name).")
     var title: String?
 
-    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    @Flag(name: .shortAndLong, help: "Print nothing but errors (warnings stay in the output's attributes).")
     var quiet = false
 
     func validate() throws {
         if inputs.isEmpty && manifest == nil { throw ValidationError("give INPUT files or --manifest FILE") }
         if dt != nil && rate != nil { throw ValidationError("give either --dt or --rate, not both") }
-        if let dt, !(dt > 0) { throw ValidationError("--dt must be positive") }
-        if let rate, rate != "native", !((Double(rate) ?? 0) > 0) { throw ValidationError("--rate must be a positive number of Hz or 'native'") }
+        if let dt, !(dt >= 1e-6 && dt <= 1e6) { throw ValidationError("--dt must be positive (between 1e-6 and 1e6 s)") }
+        if let rate, rate != "native", !((Double(rate) ?? 0) > 0 && (Double(rate) ?? 0) <= 1e6) {
+            throw ValidationError("--rate must be a positive number of Hz (at most 1e6) or 'native'")
+        }
+        if !(smoothSigma > 0 && smoothSigma <= 1e5) { throw ValidationError("--smooth-sigma must be between 0 and 1e5 samples") }
+        if !(smoothWindow >= 1 && smoothWindow <= 1_000_000) { throw ValidationError("--smooth-window must be between 1 and 1e6 samples") }
         if minSamples < 2 { throw ValidationError("--min-samples must be at least 2") }
         if !(maxNanRun >= 0 && maxNanRun <= 1) { throw ValidationError("--max-nan-run is a fraction between 0 and 1") }
     }
@@ -126,11 +130,7 @@ struct Homogenize: ParsableCommand {
         case "celegans": o.channelOrder = .celegans
         case "native": o.channelOrder = .native
         default:
-            guard let text = try? String(contentsOfFile: channels, encoding: .utf8) else {
-                throw NeuroIOError.fileNotFound(channels)
-            }
-            let names = text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
-            guard !names.isEmpty else { throw NeuroIOError.emptyFile(channels) }
+            let names = try ChannelList.read(channels)
             o.channelOrder = .list(name: (channels as NSString).lastPathComponent, names: names)
         }
         o.minSamples = minSamples
@@ -152,11 +152,20 @@ struct Homogenize: ParsableCommand {
         }
         var list: [HomogenizationInput] = []
         var name = title ?? ((output as NSString).lastPathComponent as NSString).deletingPathExtension
+        var otherInputs: [String] = []
         if let manifest {
             let m = try Manifest.load(manifest)
-            list += m.inputs
+            // --reader and --option apply to every input; a manifest's own settings take precedence.
+            list += m.inputs.map { input in
+                var input = input
+                input.reader = input.reader ?? reader
+                input.options = ReaderOptions(shared).merging(input.options)
+                return input
+            }
             if title == nil { name = m.name }
+            otherInputs.append(manifest)
         }
+        if !["celegans", "native"].contains(channels) { otherInputs.append(channels) }
         for argument in inputs {
             var input = HomogenizationInput.parse(argument)
             input.reader = input.reader ?? reader
@@ -165,8 +174,9 @@ struct Homogenize: ParsableCommand {
         }
         let summary = try Homogenizer.run(inputs: list, output: output, title: name, options: options,
                                           provenance: Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText()),
+                                          otherInputs: otherInputs,
                                           progress: TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0))
-        for line in summary.skipped + summary.warnings { printError("warning: \(line)") }
+        if !quiet { for line in summary.skipped + summary.warnings { printError("warning: \(line)") } }
         if !quiet {
             print("wrote \(output): \(summary.written.count) recordings (\(summary.skipped.count) skipped)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NeuroCore
+import NeuroIO
 
 /// The `neurotool` command: parses arguments and calls the libraries, nothing more.
 public struct Neurotool: ParsableCommand {
@@ -10,6 +11,12 @@ public struct Neurotool: ParsableCommand {
         subcommands: [Homogenize.self, Info.self, ReportCommand.self])
 
     public init() {}
+
+    /// Runs the command named by the process arguments, deleting unfinished outputs on Ctrl-C.
+    public static func runFromCommandLine() {
+        InterruptCleanup.install()
+        main()
+    }
 }
 
 /// The exact command line, shell-quoted where needed, for provenance.

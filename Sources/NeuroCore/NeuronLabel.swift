@@ -75,9 +75,9 @@ public enum NeuronLabelCleaner {
 }
 
 extension String {
-    /// The string without leading and trailing spaces, tabs, carriage returns and newlines.
+    /// The string without leading and trailing white space (any Unicode space or line break) and NULs.
     public func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0}" }
+        let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{0}" }
         guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = lastIndex(where: { !isSpace($0) })!
         return String(self[start...end])

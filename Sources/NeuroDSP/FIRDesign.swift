@@ -6,9 +6,13 @@ public enum FIRDesign {
     /// Kaiser window of shape `beta`, scaled to unit gain at DC: `scipy.signal.firwin(taps, cutoff,
     /// window=("kaiser", beta))`.
     public static func lowPass(taps: Int, cutoff: Double, kaiserBeta beta: Double) -> [Double] {
-        precondition(taps > 0 && cutoff > 0 && cutoff <= 1, "lowPass: taps > 0 and 0 < cutoff ≤ 1")
+        lowPass(taps: taps, cutoff: cutoff, window: kaiser(length: taps, beta: beta))
+    }
+
+    /// A low-pass FIR filter with the given window (`scipy.signal.firwin(taps, cutoff, window=…)`).
+    public static func lowPass(taps: Int, cutoff: Double, window: [Double]) -> [Double] {
+        precondition(taps > 0 && cutoff > 0 && cutoff <= 1 && window.count == taps, "lowPass: taps > 0 and 0 < cutoff ≤ 1")
         let alpha = 0.5 * Double(taps - 1)
-        let window = kaiser(length: taps, beta: beta)
         var h = (0..<taps).map { i -> Double in
             let m = Double(i) - alpha
             return cutoff * sinc(cutoff * m) * window[i]
@@ -26,6 +30,12 @@ public enum FIRDesign {
             let r = 2 * Double(n) / Double(length - 1) - 1
             return besselI0(beta * (max(0, 1 - r * r)).squareRoot()) / denominator
         }
+    }
+
+    /// The symmetric Hamming window (`scipy.signal.get_window("hamming", n, fftbins=False)`).
+    public static func hamming(length: Int) -> [Double] {
+        guard length > 1 else { return [Double](repeating: 1, count: length) }
+        return (0..<length).map { 0.54 - 0.46 * cos(2 * Double.pi * Double($0) / Double(length - 1)) }
     }
 
     /// `sin(πx) / (πx)`, 1 at 0.

@@ -14,15 +14,18 @@ public struct PolyphaseResampler: Sendable {
         case constant
         /// Subtract the per-channel mean before filtering and add it back after.
         case mean
+        /// Repeat the first and last samples outward (scipy's `padtype="edge"`); streams, and avoids the
+        /// edge droop of zero padding on signals with an offset (raw EEG).
+        case edge
     }
 
     public let up: Int
     public let down: Int
     public let padding: Padding
     /// The filter taps, already multiplied by `up`, with scipy's leading zero padding.
-    let taps: [Double]
+    public let taps: [Double]
     /// Output samples dropped from the start of the full convolution (the filter delay).
-    let preRemove: Int
+    public let preRemove: Int
 
     /// A resampler by the reduced ratio `up / down` (both ≥ 1).
     public init(up: Int, down: Int, padding: Padding = .constant, kaiserBeta: Double = 5) {
@@ -49,39 +52,22 @@ public struct PolyphaseResampler: Sendable {
     /// Resamples every column of `x` (`(time, channel)`).
     public func resample(_ x: Matrix) -> Matrix {
         if up == 1 && down == 1 { return x }
-        let n = x.rows, channels = x.columns
-        let outRows = outputLength(n)
-        var means = [Double](repeating: 0, count: channels)
-        if padding == .mean && n > 0 {
-            for i in 0..<n { for c in 0..<channels { means[c] += x.values[i * channels + c] } }
-            for c in 0..<channels { means[c] /= Double(n) }
+        let streamingPadding: Padding = padding == .mean ? .constant : padding
+        let single = PolyphaseResampler(up: up, down: down, padding: streamingPadding, taps: taps, preRemove: preRemove)
+        return x.mapColumns { column in
+            let mean = padding == .mean && !column.isEmpty ? column.reduce(0, +) / Double(column.count) : 0
+            var stream = StreamingPolyphase(single)
+            let output = stream.push(mean == 0 ? column : column.map { $0 - mean }) + stream.finish()
+            return mean == 0 ? output : output.map { $0 + mean }
         }
-        var out = Matrix(rows: outRows, columns: channels)
-        let hCount = taps.count
-        taps.withUnsafeBufferPointer { h in
-            x.values.withUnsafeBufferPointer { xs in
-                out.values.withUnsafeMutableBufferPointer { ys in
-                    for k in 0..<outRows {
-                        // y[k] = Σ_m x[m] · h[(k + preRemove)·down − m·up]
-                        let base = (k + preRemove) * down
-                        let mHigh = min(n - 1, base / up)
-                        let lowNumerator = base - hCount + 1
-                        let mLow = max(0, lowNumerator <= 0 ? 0 : (lowNumerator + up - 1) / up)
-                        guard mLow <= mHigh else { continue }
-                        let row = k * channels
-                        for m in mLow...mHigh {
-                            let w = h[base - m * up]
-                            let src = m * channels
-                            for c in 0..<channels { ys[row + c] += w * (xs[src + c] - means[c]) }
-                        }
-                    }
-                }
-            }
-        }
-        if padding == .mean {
-            for k in 0..<outRows { for c in 0..<channels { out.values[k * channels + c] += means[c] } }
-        }
-        return out
+    }
+
+    private init(up: Int, down: Int, padding: Padding, taps: [Double], preRemove: Int) {
+        self.up = up
+        self.down = down
+        self.padding = padding
+        self.taps = taps
+        self.preRemove = preRemove
     }
 
     static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }

@@ -57,7 +57,9 @@ public enum Smoothing: Equatable, Sendable {
             return out
         case .gaussian(let sigma):
             let alpha = 1 / (2 * sigma * sigma)
-            let reach = Int((sigma * (2 * log(1e18)).squareRoot()).rounded(.up))
+            // Weights below 1e-18 of the peak are dropped; never look further back than the trace.
+            let reachSamples = (sigma * (2 * log(1e18)).squareRoot()).rounded(.up)
+            let reach = reachSamples.isFinite ? Int(min(reachSamples, Double(n))) : n
             let weights = (0...reach).map { exp(-alpha * Double($0 * $0)) }
             var out = [Double](repeating: 0, count: n)
             for i in 0..<n {

@@ -27,8 +27,11 @@ public enum Homogenizer {
     /// Homogenizes `inputs` into `output`. Recordings are read and processed one at a time, the next
     /// one on a second thread while the previous one is written, so memory holds at most two
     /// recordings. On any error nothing is left at `output`.
+    ///
+    /// `otherInputs` are files read besides the recordings (the manifest, a channel list): they are
+    /// checksummed into the provenance and, like every file a reader touches, may not be the output.
     public static func run(inputs: [HomogenizationInput], output: String, title: String,
-                           options: HomogenizeOptions, provenance: Provenance,
+                           options: HomogenizeOptions, provenance: Provenance, otherInputs: [String] = [],
                            progress: any ProgressReporter = SilentProgress()) throws -> HomogenizationSummary {
         guard !inputs.isEmpty else { throw NeuroIOError.badValue(output, field: "inputs", detail: "no input files") }
         // A file listed twice would be opened twice at once, which netcdf-c and HDF5 do not support.
@@ -39,27 +42,32 @@ public enum Homogenizer {
         // Open every source first: a wrong path or unreadable file fails before any work.
         // Sources are closed again after this check (an open HDF5 file holds megabytes of cache) and
         // reopened one at a time while processing.
-        var sources: [(input: HomogenizationInput, names: [String], reader: String, sha: String)] = []
+        var sources: [(input: HomogenizationInput, names: [String], reader: String)] = []
+        var readFiles: [String] = []
         for input in inputs {
             let source = try Readers.open(input.path, reader: input.reader, options: input.options)
-            sources.append((input, source.recordingNames, source.readerName, try FileChecksum.sha256(of: input.path)))
+            sources.append((input, source.recordingNames, source.readerName))
+            readFiles += [input.path] + source.companionPaths
         }
+        readFiles += otherInputs
+        let checksums = try readFiles.map { try FileChecksum.sha256(of: $0) }
+        let checksumOf = Dictionary(zip(readFiles, checksums), uniquingKeysWith: { a, _ in a })
         let global: [(key: String, value: AttributeValue)] = [
             ("title", .text(title)),
             ("neurotool_version", .text(provenance.toolVersion)),
             ("command_line", .text(provenance.commandLine)),
-            ("input_files", .text(inputs.map(\.path).joined(separator: "\n"))),
-            ("input_sha256", .text(sources.map(\.sha).joined(separator: "\n"))),
+            ("input_files", .text(readFiles.joined(separator: "\n"))),
+            ("input_sha256", .text(checksums.joined(separator: "\n"))),
             ("parameters", .text(parameterSummary(options))),
         ]
         let writer = try CommonFormatWriter(path: output, precision: options.precision, globalAttributes: global,
-                                            inputs: inputs.map(\.path))
+                                            inputs: readFiles)
         var summary = HomogenizationSummary()
         // Every recording to process, with its output group name, in input order.
         var usedNames = Set<String>()
         var jobs: [(source: Int, index: Int, group: String, info: SourceInfo)] = []
-        for (s, (input, names, reader, sha)) in sources.enumerated() {
-            let info = SourceInfo(path: input.path, sha256: sha, reader: reader, lab: input.lab)
+        for (s, (input, names, reader)) in sources.enumerated() {
+            let info = SourceInfo(path: input.path, sha256: checksumOf[input.path] ?? "", reader: reader, lab: input.lab)
             for (index, name) in names.enumerated() {
                 jobs.append((s, index, uniqueName(groupName(for: name, input: input), used: &usedNames), info))
             }
@@ -85,7 +93,8 @@ public enum Homogenizer {
                 progress.update(completed: i + 1, total: jobs.count, label: "")
             })
             guard !summary.written.isEmpty else {
-                throw NeuroIOError.badValue(output, field: "output", detail: "no recording was long enough to keep (\(summary.skipped.count) skipped)")
+                let first = summary.skipped.first.map { "; first: \($0)" } ?? ""
+                throw NeuroIOError.badValue(output, field: "output", detail: "no recording was long enough to keep (\(summary.skipped.count) skipped\(first))")
             }
             try writer.commit(finalAttributes: [("skipped", .text(summary.skipped.joined(separator: "\n"))),
                                                 ("warnings", .text(summary.warnings.joined(separator: "\n")))])
@@ -96,12 +105,17 @@ public enum Homogenizer {
         return summary
     }
 
-    /// `lab_recording`, or `filestem_recording` without a lab; characters NetCDF dislikes become `_`.
+    /// `lab_recording`, or `filestem_recording` without a lab (just the stem when the two are equal);
+    /// anything but ASCII letters, digits, `_` and `-` becomes `_`, so names are the same in every
+    /// Unicode normalisation and every reader.
     static func groupName(for recording: String, input: HomogenizationInput) -> String {
         let stem = ((input.path as NSString).lastPathComponent as NSString).deletingPathExtension
         let prefix = input.lab ?? stem
         let raw = recording == prefix ? prefix : "\(prefix)_\(recording)"
-        return String(raw.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+        let safe = String(raw.unicodeScalars.map { s -> Character in
+            s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == "-") ? Character(s) : "_"
+        })
+        return safe.first?.isNumber == false ? safe : "r" + safe
     }
 
     static func uniqueName(_ name: String, used: inout Set<String>) -> String {

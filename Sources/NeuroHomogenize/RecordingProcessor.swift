@@ -102,6 +102,13 @@ public enum RecordingProcessor {
         // 6. Resample data and residual together.
         let dt = options.dt(forSourceDt: sourceDt)
         guard dt > 0, dt.isFinite else { throw fail(.invalidParameter("target step \(dt) s is not positive")) }
+        let outputSamples = times[n - 1] / dt
+        guard outputSamples <= 1e9 else {
+            throw fail(.invalidParameter("a step of \(dt) s gives \(outputSamples) samples over \(times[n - 1]) s; choose a larger step"))
+        }
+        if outputSamples <= 1 {
+            return .skipped(reason: "\(file): recording '\(raw.name)': lasts \(times[n - 1]) s, less than two output samples at dt \(dt) s; skipped")
+        }
         var stacked = traces
         if let residual {
             var values: [Double] = []

@@ -44,6 +44,9 @@ public protocol RecordingSource {
     var readerName: String { get }
     /// Names of the recordings inside, in file order.
     var recordingNames: [String] { get }
+    /// Other files the source reads besides `path` (a triplet's labels and times, suite2p's
+    /// `iscell.npy`), so they are checksummed and never overwritten.
+    var companionPaths: [String] { get }
     /// Loads recording `index` (validated: shapes agree, timestamps strictly increasing).
     func load(_ index: Int) throws -> RawRecording
 }
@@ -68,8 +71,13 @@ struct LazySource: RecordingSource {
     let path: String
     let readerName: String
     let recordingNames: [String]
+    var companionPaths: [String] = []
     let loader: (Int) throws -> RawRecording
     func load(_ index: Int) throws -> RawRecording { try loader(index) }
+}
+
+extension RecordingSource {
+    public var companionPaths: [String] { [] }
 }
 
 /// Finds the reader for a file and opens it.

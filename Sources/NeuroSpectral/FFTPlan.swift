@@ -19,6 +19,7 @@ public final class RealFFT: @unchecked Sendable {
     private let input: UnsafeMutablePointer<Double>
     private let output: UnsafeMutablePointer<fftw_complex>
     private let plan: OpaquePointer
+    private let inversePlan: OpaquePointer
     private let lock = NSLock()
 
     /// Plans a transform of `length` (> 0) real samples.
@@ -29,13 +30,17 @@ public final class RealFFT: @unchecked Sendable {
         let output = fftw_alloc_complex(length / 2 + 1)!
         self.input = input
         self.output = output
-        plan = plannerLock.withLock {
-            fftw_plan_dft_r2c_1d(Int32(length), input, output, FFTW_ESTIMATE)!
+        (plan, inversePlan) = plannerLock.withLock {
+            (fftw_plan_dft_r2c_1d(Int32(length), input, output, FFTW_ESTIMATE)!,
+             fftw_plan_dft_c2r_1d(Int32(length), output, input, FFTW_ESTIMATE)!)
         }
     }
 
     deinit {
-        plannerLock.withLock { fftw_destroy_plan(plan) }
+        plannerLock.withLock {
+            fftw_destroy_plan(plan)
+            fftw_destroy_plan(inversePlan)
+        }
         fftw_free(input)
         fftw_free(output)
     }
@@ -47,6 +52,36 @@ public final class RealFFT: @unchecked Sendable {
             signal.withUnsafeBufferPointer { input.update(from: $0.baseAddress!, count: length) }
             fftw_execute(plan)
             return (0..<(length / 2 + 1)).map { Complex(output[$0].0, output[$0].1) }
+        }
+    }
+
+    /// The inverse of ``forward(_:)`` (so `inverse(forward(x)) == x` up to rounding): the real signal of
+    /// `length` samples whose non-negative-frequency bins are `spectrum`, divided by `length`.
+    public func inverse(_ spectrum: [Complex<Double>]) -> [Double] {
+        precondition(spectrum.count == length / 2 + 1, "inverse FFT of \(spectrum.count) bins with a plan for \(length)")
+        return lock.withLock {
+            for (k, z) in spectrum.enumerated() { output[k] = (z.real, z.imaginary) }
+            fftw_execute(inversePlan)
+            let scale = 1 / Double(length)
+            return (0..<length).map { input[$0] * scale }
+        }
+    }
+
+    /// Circular convolution helper: the spectrum of `signal` multiplied bin by bin by `filter` (a
+    /// spectrum of the same plan), transformed back. Used for FFT filtering without allocating
+    /// `Complex` arrays.
+    public func convolve(_ signal: UnsafeBufferPointer<Double>, withSpectrum filter: [Complex<Double>], into result: UnsafeMutableBufferPointer<Double>) {
+        precondition(signal.count == length && result.count == length && filter.count == length / 2 + 1, "convolve: sizes")
+        lock.withLock {
+            input.update(from: signal.baseAddress!, count: length)
+            fftw_execute(plan)
+            for k in 0..<(length / 2 + 1) {
+                let (a, b) = output[k], c = filter[k].real, d = filter[k].imaginary
+                output[k] = (a * c - b * d, a * d + b * c)
+            }
+            fftw_execute(inversePlan)
+            let scale = 1 / Double(length)
+            for i in 0..<length { result[i] = input[i] * scale }
         }
     }
 

@@ -1,3 +1,3 @@
 import NeuroCLI
 
-Neurotool.main()
+Neurotool.runFromCommandLine()

@@ -76,3 +76,40 @@ struct CommonFormatTests {
         }
     }
 }
+
+@Suite("Common format: streaming writes", .serialized)
+struct StreamingWriteTests {
+    @Test("appending in uneven blocks gives the same file contents as one write")
+    func blocksEqualWhole() throws {
+        let t = 40_000, c = 3
+        var data = Matrix(rows: t, columns: c)
+        for i in 0..<t { for j in 0..<c { data[i, j] = j == 1 ? .nan : sin(Double(i) * 0.01 * Double(j + 1)) } }
+        let recording = Recording(name: "long", time: (0..<t).map { Double($0) / 256 }, samplingRate: 256,
+                                  channels: (0..<c).map { Channel(name: "c\($0)", kind: .eeg, unit: "V") }, data: data,
+                                  residual: nil, recorded: [true, false, true], labeled: [true, false, true])
+        let dir = try TestSupport.temporaryDirectory()
+        for precision in CommonFormat.Precision.allCases {
+            let whole = try CommonFormatWriter(path: "\(dir)/whole.nc", precision: precision, globalAttributes: [])
+            try whole.write(recording)
+            try whole.commit()
+            let blocks = try CommonFormatWriter(path: "\(dir)/blocks.nc", precision: precision, globalAttributes: [])
+            var layout = RecordingLayout(recording)
+            layout.time = nil
+            let stream = try blocks.begin(layout)
+            var start = 0
+            for size in [1, 16_383, 2 * 16_384 + 3, 7_000] where start < t {
+                let end = min(t, start + size)
+                try stream.append(data: data.selectingRows(start..<end))
+                start = end
+            }
+            try stream.append(data: data.selectingRows(start..<t))
+            try stream.finish()
+            try blocks.commit()
+            let a = try CommonFormatFile(path: "\(dir)/whole.nc").recording("long")
+            let b = try CommonFormatFile(path: "\(dir)/blocks.nc").recording("long")
+            #expect(a.data.bitwiseEqual(b.data), "\(precision)")
+            #expect(b.data.column(1).allSatisfy { $0.isNaN })
+            #expect(abs(b.data[39_999, 2] - sin(39_999 * 0.03)) < 1e-6)
+        }
+    }
+}

@@ -162,10 +162,21 @@ struct MATLABSource: RecordingSource {
     let keys: (traces: String, ids: String, time: String)
     var readerName: String { MATLABReader.name }
 
-    /// Per-worm cells when the traces field is a cell of matrices, else one worm.
-    var isPerWorm: Bool {
-        if case .cell(let c) = traces, c.count > 0, case .numeric = (try? c.element(0)) ?? .empty { return true }
-        return false
+    /// Per-worm cells when the traces field is a cell of matrices, else one worm (decided once, at open).
+    let isPerWorm: Bool
+
+    init(path: String, traces: MATValue, ids: MATValue, time: MATValue?, rate: Double?, keys: (traces: String, ids: String, time: String)) {
+        self.path = path
+        self.traces = traces
+        self.ids = ids
+        self.time = time
+        self.rate = rate
+        self.keys = keys
+        if case .cell(let c) = traces, c.count > 0, case .numeric = (try? c.element(0)) ?? .empty {
+            isPerWorm = true
+        } else {
+            isPerWorm = false
+        }
     }
 
     var recordingNames: [String] {

@@ -27,7 +27,13 @@ public enum NPYReader: RecordingReader {
         let fileName0 = (path as NSString).lastPathComponent
         let recordingName = suite2pNames.contains(fileName0)
             ? (((path as NSString).deletingLastPathComponent as NSString).lastPathComponent) : (fileName0 as NSString).deletingPathExtension
-        return LazySource(path: path, readerName: self.name, recordingNames: [recordingName]) { _ in
+        let directory0 = (path as NSString).deletingLastPathComponent
+        let iscell0 = (directory0 as NSString).appendingPathComponent("iscell.npy")
+        var companions: [String] = options["time"].map { [$0] } ?? []
+        if suite2pNames.contains(fileName0), options["iscell"] != "false", FileManager.default.fileExists(atPath: iscell0) {
+            companions.append(iscell0)
+        }
+        return LazySource(path: path, readerName: self.name, recordingNames: [recordingName], companionPaths: companions) { _ in
             let array = try NPYArray.read(path)
             var data = try layout.matrix(values: array.values, shape: array.shape, file: path, field: "array")
             var labels = (0..<data.columns).map { String(format: "roi%04d", $0) }

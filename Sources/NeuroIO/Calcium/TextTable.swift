@@ -8,10 +8,10 @@ enum TextTable {
     /// an empty line is an unlabeled neuron).
     static func lines(of path: String, keepEmptyLines: Bool = false) throws -> [Substring] {
         let data = try FileChecks.contents(of: path)
-        let text = String(data: data, encoding: .utf8) ?? String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
+        let bytes = [UInt8](data)
+        let text = String(validating: bytes, as: UTF8.self) ?? String(bytes.map { Character(Unicode.Scalar($0)) })
+        // `\r\n` is one Character in Swift, so split on any newline (LF, CRLF, CR).
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         if keepEmptyLines {
             if lines.last == "" { lines.removeLast() }
             return lines
@@ -28,7 +28,8 @@ enum TextTable {
         switch trimmed.lowercased() {
         case "nan", "na", "n/a", "null": return .nan
         default:
-            throw NeuroIOError.badValue(file, field: "line \(line), column \(column)", detail: "'\(trimmed.prefix(40))' is not a number")
+            let shown = String(trimmed.prefix(40)).unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : String($0) }.joined()
+            throw NeuroIOError.badValue(file, field: "line \(line), column \(column)", detail: "'\(shown)' is not a number")
         }
     }
 

@@ -22,7 +22,8 @@ public enum TextTripletReader: RecordingReader {
         let tracePath = prefix + "_gcamp.txt", labelPath = prefix + "_labels.txt", timePath = prefix + "_t.txt"
         for file in [tracePath, labelPath, timePath] { try FileChecks.requireNonEmptyFile(file) }
         let recordingName = (prefix as NSString).lastPathComponent
-        return LazySource(path: path, readerName: name, recordingNames: [recordingName]) { _ in
+        let companions = [tracePath, labelPath, timePath].filter { $0 != path }
+        return LazySource(path: path, readerName: name, recordingNames: [recordingName], companionPaths: companions) { _ in
             let traces = try TextTable.whitespaceMatrix(tracePath)
             let times = try TextTable.lines(of: timePath).enumerated().map { i, line in
                 try TextTable.number(line, file: timePath, line: i + 1, column: 1)

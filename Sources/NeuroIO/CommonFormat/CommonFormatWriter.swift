@@ -79,6 +79,7 @@ public final class CommonFormatWriter {
     public let compressionLevel: Int32 = 1
     let temporaryPath: String
     private var isOpen = true
+    private var cleanupSlot: Int?
     private var names: [String] = []
 
     /// Starts a file. `inputs` are the files the output is made from; `path` must not be one of them.
@@ -90,14 +91,19 @@ public final class CommonFormatWriter {
         for input in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
             throw NeuroIOError.wouldOverwriteInput(path)
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let base = (path as NSString).lastPathComponent
         var isDirectory: ObjCBool = false
+        if path.isEmpty || path.hasSuffix("/") || base == "." || base == ".."
+            || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw NeuroIOError.writeFailed(path, detail: "is a directory; give a file name for the output")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw NeuroIOError.writeFailed(path, detail: "directory '\(directory)' does not exist")
         }
-        let base = (path as NSString).lastPathComponent
         temporaryPath = ((directory.isEmpty ? "." : directory) as NSString)
             .appendingPathComponent(".\(base).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        cleanupSlot = InterruptCleanup.register(temporaryPath)
         do {
             let file = try NetCDFFile.create(temporaryPath)
             try file.putAttribute("Conventions", text: "CF-1.8", in: file.root)
@@ -107,11 +113,19 @@ public final class CommonFormatWriter {
             try file.close()
         } catch {
             abandon()
-            throw error
+            throw naming(error)
         }
     }
 
     deinit { abandon() }
+
+    /// An error about the temporary file, told about the output the user asked for.
+    func naming(_ error: any Error) -> any Error {
+        let text = "\(error)"
+        guard text.contains(temporaryPath) else { return error }
+        return NeuroIOError.writeFailed(path, detail: text.replacingOccurrences(of: temporaryPath + ": ", with: "")
+            .replacingOccurrences(of: temporaryPath, with: path))
+    }
 
     /// Writes a whole recording as one group.
     public func write(_ recording: Recording) throws {
@@ -136,7 +150,7 @@ public final class CommonFormatWriter {
             return try RecordingStream(writer: self, layout: layout, chunkRows: chunkRows)
         } catch {
             abandon()
-            throw error
+            throw naming(error)
         }
     }
 
@@ -150,14 +164,15 @@ public final class CommonFormatWriter {
             for (key, value) in finalAttributes { try put(key, value, on: nil, in: file.root, file: file) }
             try file.close()
             isOpen = false
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
-        } catch let error as NeuroIOError {
-            abandon()
-            throw error
+            // rename(2) replaces an older output file atomically and refuses to replace a directory.
+            if rename(temporaryPath, path) != 0 {
+                throw NeuroIOError.writeFailed(path, detail: String(cString: strerror(errno)))
+            }
+            InterruptCleanup.unregister(cleanupSlot)
+            cleanupSlot = nil
         } catch {
             abandon()
-            throw NeuroIOError.writeFailed(path, detail: "\(error.localizedDescription)")
+            throw naming(error)
         }
     }
 
@@ -165,6 +180,8 @@ public final class CommonFormatWriter {
     public func abandon() {
         isOpen = false
         if FileManager.default.fileExists(atPath: temporaryPath) { try? FileManager.default.removeItem(atPath: temporaryPath) }
+        InterruptCleanup.unregister(cleanupSlot)
+        cleanupSlot = nil
     }
 
     func put(_ key: String, _ value: AttributeValue, on variable: NetCDFVariable?, in group: NetCDFGroup, file: NetCDFFile) throws {

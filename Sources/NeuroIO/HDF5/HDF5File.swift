@@ -396,7 +396,9 @@ extension HDF5Dataset {
         let plist = H5Dget_create_plist(handle.id)
         defer { H5Pclose(plist) }
         guard H5Pget_layout(plist) == H5D_CHUNKED else { return nil }
-        let rank = Int(H5Sget_simple_extent_ndims(H5Dget_space(handle.id)))
+        let space = H5Dget_space(handle.id)
+        defer { H5Sclose(space) }
+        let rank = Int(H5Sget_simple_extent_ndims(space))
         var dims = [hsize_t](repeating: 0, count: max(rank, 1))
         guard H5Pget_chunk(plist, Int32(rank), &dims) >= 0 else { return nil }
         return dims.map { Int($0) }

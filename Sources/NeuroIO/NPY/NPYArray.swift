@@ -39,9 +39,15 @@ struct NPYArray {
         }
         let order = type.first!, kind = type[type.index(after: type.startIndex)]
         guard kind != "O" else { throw NeuroIOError.unsupported(path, detail: ".npy holds Python objects (a pickle), not numbers") }
-        let count = shape.reduce(1, *)
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard d >= 0, !overflow else { throw NeuroIOError.corrupt(path, detail: ".npy shape \(shapeText) is impossible") }
+            count = product
+        }
         let start = headerStart + headerLength
-        guard bytes.count - start >= count * size else {
+        let (needed, overflow) = count.multipliedReportingOverflow(by: size)
+        guard !overflow, bytes.count - start >= needed else {
             throw NeuroIOError.corrupt(path, detail: "truncated .npy data: \(bytes.count - start) bytes for \(count) values of \(size) bytes")
         }
         let bigEndian = order == ">"

@@ -1,0 +1,207 @@
+import Foundation
+import NeuroCore
+
+/// Reads BrainVision recordings: the `.vhdr` header, the `.vmrk` markers and the binary `.eeg` data
+/// (`INT_16`, `UINT_16`, `INT_32`, `IEEE_FLOAT_32`; multiplexed or vectorized).
+///
+/// - Each channel's samples are multiplied by its resolution and converted from its unit (µV by
+///   default; nV, mV, V) to volts.
+/// - Markers become events labelled `Type/Description` (`Stimulus/S  1`), onset `(position − 1) / rate`.
+/// - Text is decoded with the header's `Codepage` (`UTF-8`, or `ANSI` read as Latin-1); without one,
+///   UTF-8 then Latin-1, as MNE does. `\1` in a channel name stands for a comma.
+public enum BrainVisionReader: ContinuousReader {
+    public static let name = "brainvision"
+    public static let summary = "BrainVision .vhdr/.vmrk/.eeg (INT_16, INT_32, IEEE_FLOAT_32; multiplexed or vectorized)"
+    public static let optionKeys: [String] = []
+
+    public static func recognizes(path: String, header: [UInt8]) -> Bool {
+        FileHeader.pathExtension(path) == "vhdr"
+    }
+
+    public static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource {
+        try BrainVisionSource(path: path)
+    }
+}
+
+final class BrainVisionSource: ContinuousSource {
+    let path: String
+    let readerName = BrainVisionReader.name
+    let recordingName: String
+    private(set) var signals: [SignalInfo] = []
+    private(set) var events: [Event] = []
+    private(set) var attributes: [String: String] = [:]
+
+    private enum Format: String { case int16 = "INT_16", uint16 = "UINT_16", int32 = "INT_32", float32 = "IEEE_FLOAT_32" }
+    private let format: Format
+    private let vectorized: Bool
+    private let dataPath: String
+    private let handle: FileHandle
+    private let sampleCount: Int
+    private var scales: [Double] = []
+    private let samplesPerBlock: Int
+    private var bytesPerSample: Int { format == .int32 || format == .float32 ? 4 : 2 }
+
+    var blockCount: Int { (sampleCount + samplesPerBlock - 1) / samplesPerBlock }
+
+    init(path: String) throws {
+        self.path = path
+        recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let header = try BrainVisionSource.ini(path)
+        guard header.firstLine.contains("Brain Vision") || header.firstLine.contains("BrainVision") else {
+            throw NeuroIOError.corrupt(path, detail: "not a BrainVision header (first line '\(header.firstLine.prefix(60))')")
+        }
+        func value(_ section: String, _ key: String) -> String? { header.sections[section]?[key] }
+        func require(_ section: String, _ key: String) throws -> String {
+            guard let v = value(section, key), !v.isEmpty else {
+                throw NeuroIOError.missingKey(path, key: "\(key) in [\(section)]", available: header.sections[section].map { Array($0.keys).sorted() } ?? [])
+            }
+            return v
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        dataPath = (directory as NSString).appendingPathComponent(try require("Common Infos", "DataFile"))
+        let markerName = value("Common Infos", "MarkerFile")
+        let dataFormat = value("Common Infos", "DataFormat") ?? "BINARY"
+        guard dataFormat.uppercased() == "BINARY" else {
+            throw NeuroIOError.unsupported(path, detail: "DataFormat=\(dataFormat) is not supported (only BINARY)")
+        }
+        let orientation = (value("Common Infos", "DataOrientation") ?? "MULTIPLEXED").uppercased()
+        guard orientation == "MULTIPLEXED" || orientation == "VECTORIZED" else {
+            throw NeuroIOError.unsupported(path, detail: "DataOrientation=\(orientation) is not supported")
+        }
+        vectorized = orientation == "VECTORIZED"
+        let formatText = value("Binary Infos", "BinaryFormat") ?? "INT_16"
+        guard let format = Format(rawValue: formatText.uppercased()) else {
+            throw NeuroIOError.unsupported(path, detail: "BinaryFormat=\(formatText) is not supported (INT_16, UINT_16, INT_32, IEEE_FLOAT_32)")
+        }
+        self.format = format
+        guard let channelCount = Int(try require("Common Infos", "NumberOfChannels")), channelCount > 0 else {
+            throw NeuroIOError.badValue(path, field: "NumberOfChannels", detail: "not a positive integer")
+        }
+        guard let interval = Double(try require("Common Infos", "SamplingInterval")), interval > 0 else {
+            throw NeuroIOError.badValue(path, field: "SamplingInterval", detail: "not a positive number of microseconds")
+        }
+        let rate = 1e6 / interval
+
+        // Channels: Ch<n>=<name>,<reference>,<resolution>,<unit>
+        let channelInfos = header.sections["Channel Infos"] ?? [:]
+        for i in 1...channelCount {
+            guard let line = channelInfos["Ch\(i)"] else {
+                throw NeuroIOError.missingKey(path, key: "Ch\(i) in [Channel Infos]", available: Array(channelInfos.keys).sorted())
+            }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
+                String($0).replacingOccurrences(of: "\\1", with: ",").trimmingWhitespace()
+            }
+            let label = fields[0]
+            let resolutionText = fields.count > 2 ? fields[2] : ""
+            guard let resolution = resolutionText.isEmpty ? 1 : Double(resolutionText) else {
+                throw NeuroIOError.badValue(path, field: "Ch\(i) resolution", detail: "'\(resolutionText)' is not a number")
+            }
+            let unit = fields.count > 3 && !fields[3].isEmpty ? fields[3] : "µV"
+            let volts = ChannelNaming.voltScale(unit) ?? (unit.hasSuffix("V") && unit.count == 2 ? 1e-6 : nil)
+            scales.append(resolution * (volts ?? 1))
+            let (name, _) = ChannelNaming.normalize(label)
+            signals.append(SignalInfo(name: name, originalLabel: label, kind: ChannelNaming.kind(label: label, unit: volts != nil ? "V" : unit),
+                                      unit: volts != nil ? "V" : unit, samplingRate: rate, sampleCount: 0,
+                                      attributes: ["reference": fields.count > 1 ? fields[1] : "", "resolution": resolutionText, "unit": unit]))
+        }
+
+        // Data size.
+        try FileChecks.requireNonEmptyFile(dataPath)
+        guard let handle = FileHandle(forReadingAtPath: dataPath) else { throw NeuroIOError.corrupt(dataPath, detail: "cannot open data file") }
+        self.handle = handle
+        let size = (try? FileManager.default.attributesOfItem(atPath: dataPath)[.size] as? NSNumber)?.intValue ?? 0
+        let frame = channelCount * (format == .int32 || format == .float32 ? 4 : 2)
+        guard size % frame == 0 else {
+            throw NeuroIOError.corrupt(dataPath, detail: "\(size) bytes is not a whole number of \(channelCount)-channel \(format.rawValue) samples (truncated?)")
+        }
+        sampleCount = size / frame
+        for k in signals.indices { signals[k].sampleCount = sampleCount }
+        samplesPerBlock = max(1, min(sampleCount, (1 << 20) / frame))
+        attributes = ["binary_format": format.rawValue, "orientation": orientation, "data_file": dataPath,
+                      "codepage": header.codepage]
+
+        // Markers.
+        if let markerName {
+            let markerPath = (directory as NSString).appendingPathComponent(markerName)
+            let markers = try BrainVisionSource.ini(markerPath)
+            let infos = markers.sections["Marker Infos"] ?? [:]
+            let keys = infos.keys.filter { $0.hasPrefix("Mk") }.sorted { (Int($0.dropFirst(2)) ?? 0) < (Int($1.dropFirst(2)) ?? 0) }
+            for key in keys {
+                let fields = infos[key]!.split(separator: ",", omittingEmptySubsequences: false).map {
+                    String($0).replacingOccurrences(of: "\\1", with: ",")
+                }
+                guard fields.count >= 3, let position = Int(fields[2].trimmingWhitespace()) else {
+                    throw NeuroIOError.badValue(markerPath, field: key, detail: "expected Type,Description,Position,…")
+                }
+                let points = fields.count > 3 ? Int(fields[3].trimmingWhitespace()) ?? 1 : 1
+                let label = fields[1].isEmpty ? fields[0] : "\(fields[0])/\(fields[1])"
+                events.append(Event(onset: Double(position - 1) / rate, duration: points > 1 ? Double(points) / rate : 0, label: label))
+            }
+            attributes["marker_file"] = markerPath
+        } else {
+            throw NeuroIOError.missingKey(path, key: "MarkerFile in [Common Infos]", available: [])
+        }
+    }
+
+    deinit { try? handle.close() }
+
+    func readBlock(_ index: Int) throws -> [[Double]] {
+        let first = index * samplesPerBlock, count = min(samplesPerBlock, sampleCount - first)
+        let channels = signals.count, size = bytesPerSample
+        var out = (0..<channels).map { _ in [Double](repeating: 0, count: count) }
+        if vectorized {
+            for c in 0..<channels {
+                let bytes = try EDFSource.read(handle, at: (c * sampleCount + first) * size, count: count * size,
+                                               path: dataPath, what: "samples \(first)–\(first + count) of channel \(c + 1)")
+                for i in 0..<count { out[c][i] = decode(bytes, at: i * size) * scales[c] }
+            }
+        } else {
+            let bytes = try EDFSource.read(handle, at: first * channels * size, count: count * channels * size,
+                                           path: dataPath, what: "samples \(first)–\(first + count)")
+            for i in 0..<count { for c in 0..<channels { out[c][i] = decode(bytes, at: (i * channels + c) * size) * scales[c] } }
+        }
+        return out
+    }
+
+    private func decode(_ bytes: [UInt8], at p: Int) -> Double {
+        switch format {
+        case .int16: return Double(Int16(bitPattern: UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8))
+        case .uint16: return Double(UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8)
+        case .int32:
+            return Double(Int32(bitPattern: UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24))
+        case .float32:
+            return Double(Float(bitPattern: UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24))
+        }
+    }
+
+    /// An INI-style BrainVision file: its first line, codepage and `[Section] key=value` pairs.
+    static func ini(_ path: String) throws -> (firstLine: String, codepage: String, sections: [String: [String: String]]) {
+        let data = try FileChecks.contents(of: path)
+        let bytes = [UInt8](data)
+        // The codepage line itself is ASCII; find it before decoding the rest.
+        let ascii = String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
+        let codepage = ascii.split(whereSeparator: \.isNewline).first { $0.hasPrefix("Codepage=") }
+            .map { String($0.dropFirst("Codepage=".count)).trimmingWhitespace() } ?? "UTF-8"
+        let text: String
+        if codepage.uppercased() == "ANSI" || codepage.uppercased().hasPrefix("LATIN") {
+            text = String(bytes.map { Character(Unicode.Scalar($0)) })
+        } else {
+            text = String(validating: bytes, as: UTF8.self) ?? String(bytes.map { Character(Unicode.Scalar($0)) })
+        }
+        var sections: [String: [String: String]] = [:]
+        var current = ""
+        var firstLine = ""
+        for (n, raw) in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).enumerated() {
+            let line = String(raw).trimmingWhitespace()
+            if n == 0 { firstLine = line }
+            if line.isEmpty || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                current = String(line.dropFirst().dropLast())
+                continue
+            }
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            sections[current, default: [:]][String(line[..<eq]).trimmingWhitespace()] = String(line[line.index(after: eq)...])
+        }
+        return (firstLine, codepage, sections)
+    }
+}
