@@ -60,6 +60,8 @@ bench: build venv
 
 fixtures: venv
 	$(PYTHON) tools/python/make_fixtures.py
+	$(PYTHON) tools/python/make_eeg_fixtures.py
+	$(PYTHON) tools/python/make_montage_swift.py
 
 datasets: venv
 	$(PYTHON) Datasets/celegans/generate.py

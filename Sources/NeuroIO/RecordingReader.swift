@@ -88,9 +88,33 @@ public enum Readers {
         NPYReader.self, TextTripletReader.self, CSVReader.self,
     ]
 
+    /// Every reader of continuous (EEG/MEG) recordings.
+    public static let continuous: [any ContinuousReader.Type] = [EDFReader.self, BrainVisionReader.self]
+
     /// The reader called `name`.
     public static func named(_ name: String) -> (any RecordingReader.Type)? {
         all.first { $0.name == name }
+    }
+
+    /// The continuous-recording reader for `path` (by `reader` name — `bdf` is an alias of `edf` — or
+    /// recognised from the file), or nil when the file is not a continuous recording.
+    public static func continuousReader(for path: String, reader: String? = nil) -> (any ContinuousReader.Type)? {
+        if let reader {
+            let name = reader == "bdf" ? "edf" : reader
+            return continuous.first { $0.name == name }
+        }
+        let header = FileHeader.read(path, count: 1024)
+        return continuous.first { $0.recognizes(path: path, header: header) }
+    }
+
+    /// Opens a continuous recording (EDF/BDF, BrainVision).
+    public static func openContinuous(_ path: String, reader: String? = nil, options: ReaderOptions = ReaderOptions()) throws -> any ContinuousSource {
+        try FileChecks.requireNonEmptyFile(path)
+        guard let type = continuousReader(for: path, reader: reader) else {
+            throw NeuroIOError.unsupported(path, detail: "not a continuous recording (readers: \(continuous.map { $0.name }.joined(separator: ", ")))")
+        }
+        try options.validate(known: type.optionKeys, reader: type.name, file: path)
+        return try type.open(path, options: options)
     }
 
     /// The reader that recognises `path`, or an error listing the formats.
@@ -98,6 +122,9 @@ public enum Readers {
         try FileChecks.requireNonEmptyFile(path)
         let header = FileHeader.read(path, count: 1024)
         if let reader = all.first(where: { $0.recognizes(path: path, header: header) }) { return reader }
+        if let reader = continuous.first(where: { $0.recognizes(path: path, header: header) }) {
+            throw NeuroIOError.unsupported(path, detail: "is a continuous \(reader.name) recording; open it with Readers.openContinuous")
+        }
         if MATLABv5.isMATv5(header) {
             throw NeuroIOError.unsupported(path, detail: "MATLAB v5 MAT-files are not supported yet; save with '-v7.3' or export to HDF5")
         }

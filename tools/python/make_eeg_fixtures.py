@@ -252,7 +252,7 @@ def part_a() -> None:
             shutil.copyfile(src / name, DATA / name)
 
     real = {
-        "test.edf": dict(full=("A1", "Ergo-Left", "Status"), events=False),
+        "test.edf": dict(full=("A1", "Ergo-Left", "Status"), events=True),
         "test.bdf": dict(full=("Fp1", "EXG1", "Status"), events=True),
         "test.vhdr": dict(full=("FP1", "CP6", "ReRef"), events=False),
     }
@@ -285,7 +285,9 @@ def part_a() -> None:
                 desc += (" In test.edf every signal has physical 0..100 'uV' and digital 0..100, so values are "
                          "digital * 1e-6 V; the 'Status' channel (also 0..100 uV) is read as its physical value "
                          "without the 1e-6 gain, & 0x1FFFF. Annotations come from the TALs of 'EDF Annotations' "
-                         "(onset relative to the first record's time-keeping TAL; no duration -> 0.0).")
+                         "(onset relative to the first record's time-keeping TAL; no duration -> 0.0). 'events' is "
+                         "mne.find_events(raw, stim_channel='Status', shortest_event=1) as [sample, previous "
+                         "value, new value].")
             else:
                 desc += (" In test.bdf the EEG signals have physical -262144..262143 uV over digital "
                          "-8388608..8388607 (cal = 524287/16777215 uV per bit), 'Status' is 'Boolean' with a "

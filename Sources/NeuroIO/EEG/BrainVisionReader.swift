@@ -6,7 +6,10 @@ import NeuroCore
 ///
 /// - Each channel's samples are multiplied by its resolution and converted from its unit (µV by
 ///   default; nV, mV, V) to volts.
-/// - Markers become events labelled `Type/Description` (`Stimulus/S  1`), onset `(position − 1) / rate`.
+/// - Markers become events labelled `Type/Description` (`Stimulus/S  1`), onset `(position − 1) / rate`,
+///   duration `points / rate`; `New Segment` markers are not events (as in MNE).
+/// - Units with an SI prefix are scaled to their base unit (µV → V, µS → S); only volts make EEG
+///   channels, anything else is `misc` (as in MNE).
 /// - Text is decoded with the header's `Codepage` (`UTF-8`, or `ANSI` read as Latin-1); without one,
 ///   UTF-8 then Latin-1, as MNE does. `\1` in a channel name stands for a comma.
 public enum BrainVisionReader: ContinuousReader {
@@ -96,16 +99,21 @@ final class BrainVisionSource: ContinuousSource {
             guard let resolution = resolutionText.isEmpty ? 1 : Double(resolutionText) else {
                 throw NeuroIOError.badValue(path, field: "Ch\(i) resolution", detail: "'\(resolutionText)' is not a number")
             }
-            let unit = fields.count > 3 && !fields[3].isEmpty ? fields[3] : "µV"
-            let volts = ChannelNaming.voltScale(unit) ?? (unit.hasSuffix("V") && unit.count == 2 ? 1e-6 : nil)
-            scales.append(resolution * (volts ?? 1))
+            // No unit means µV; a µ garbled by a wrong codepage still ends in V.
+            var unit = fields.count > 3 && !fields[3].isEmpty ? fields[3] : "µV"
+            if unit.count == 2 && unit.hasSuffix("V") && ChannelNaming.voltScale(unit) == nil { unit = "µV" }
+            let (factor, base) = ChannelNaming.siScale(unit)
+            scales.append(resolution * factor)
             let (name, _) = ChannelNaming.normalize(label)
-            signals.append(SignalInfo(name: name, originalLabel: label, kind: ChannelNaming.kind(label: label, unit: volts != nil ? "V" : unit),
-                                      unit: volts != nil ? "V" : unit, samplingRate: rate, sampleCount: 0,
+            signals.append(SignalInfo(name: name, originalLabel: label, kind: ChannelNaming.kind(label: label, unit: base),
+                                      unit: base.isEmpty ? "1" : base, samplingRate: rate, sampleCount: 0,
                                       attributes: ["reference": fields.count > 1 ? fields[1] : "", "resolution": resolutionText, "unit": unit]))
         }
 
         // Data size.
+        guard FileManager.default.fileExists(atPath: dataPath) else {
+            throw NeuroIOError.badValue(path, field: "DataFile", detail: "'\((dataPath as NSString).lastPathComponent)' not found")
+        }
         try FileChecks.requireNonEmptyFile(dataPath)
         guard let handle = FileHandle(forReadingAtPath: dataPath) else { throw NeuroIOError.corrupt(dataPath, detail: "cannot open data file") }
         self.handle = handle
@@ -123,6 +131,9 @@ final class BrainVisionSource: ContinuousSource {
         // Markers.
         if let markerName {
             let markerPath = (directory as NSString).appendingPathComponent(markerName)
+            guard FileManager.default.fileExists(atPath: markerPath) else {
+                throw NeuroIOError.badValue(path, field: "MarkerFile", detail: "'\(markerName)' not found")
+            }
             let markers = try BrainVisionSource.ini(markerPath)
             let infos = markers.sections["Marker Infos"] ?? [:]
             let keys = infos.keys.filter { $0.hasPrefix("Mk") }.sorted { (Int($0.dropFirst(2)) ?? 0) < (Int($1.dropFirst(2)) ?? 0) }
@@ -133,9 +144,11 @@ final class BrainVisionSource: ContinuousSource {
                 guard fields.count >= 3, let position = Int(fields[2].trimmingWhitespace()) else {
                     throw NeuroIOError.badValue(markerPath, field: key, detail: "expected Type,Description,Position,…")
                 }
-                let points = fields.count > 3 ? Int(fields[3].trimmingWhitespace()) ?? 1 : 1
+                // "New Segment" markers start the recording (they carry its date), they are not events.
+                if fields[0] == "New Segment" { continue }
+                let points = fields.count > 3 ? Int(fields[3].trimmingWhitespace()) ?? 0 : 0
                 let label = fields[1].isEmpty ? fields[0] : "\(fields[0])/\(fields[1])"
-                events.append(Event(onset: Double(position - 1) / rate, duration: points > 1 ? Double(points) / rate : 0, label: label))
+                events.append(Event(onset: Double(position - 1) / rate, duration: Double(points) / rate, label: label))
             }
             attributes["marker_file"] = markerPath
         } else {

@@ -31,32 +31,43 @@ public enum ChannelNaming {
         return (text.isEmpty ? label : text, kind)
     }
 
-    /// The type of a signal from its label, the type its header states (if any) and its unit.
+    /// The type of a signal from its label, the type its header states (if any) and its unit: type
+    /// words and stim names first; then anything not measured in volts is `misc` (as MNE types a
+    /// BrainVision channel in µS or °C); voltage signals are EEG unless named otherwise.
     public static func kind(label: String, unit: String, stated: ChannelKind? = nil) -> ChannelKind {
         if let stated { return stated }
-        let (name, fromWords) = normalize(label)
+        let (_, fromWords) = normalize(label)
         if let fromWords { return fromWords }
         let upper = label.uppercased()
+        if ["STATUS", "TRIGGER"].contains(upper) || upper.hasPrefix("STI ") || upper.hasPrefix("STIM") { return .stim }
         let rules: [(words: [String], kind: ChannelKind)] = [
-            (["STATUS", "TRIGGER", "TRIG", "STI", "STIM", "MARKER", "EVENT"], .stim),
             (["HEOG", "VEOG", "LOC", "ROC", "EOG"], .eog),
             (["ECG", "EKG"], .ecg),
-            (["EMG", "CHIN"], .emg),
+            (["EMG"], .emg),
         ]
-        for rule in rules where rule.words.contains(where: { upper.hasPrefix($0) || upper == $0 }) { return rule.kind }
-        if montageByUpper[name.uppercased()] != nil { return .eeg }
+        for rule in rules where rule.words.contains(where: { upper.hasPrefix($0) }) { return rule.kind }
         return voltScale(unit) != nil ? .eeg : .misc
     }
 
     /// The factor from `unit` to volts (µV → 1e-6), or nil when `unit` is not a voltage.
     public static func voltScale(_ unit: String) -> Double? {
-        switch unit.trimmingWhitespace() {
-        case "V", "v": return 1
-        case "mV", "mv": return 1e-3
-        case "uV", "µV", "μV", "uv", "microV", "microvolt": return 1e-6
-        case "nV", "nv": return 1e-9
-        default: return nil
+        let (factor, base) = siScale(unit)
+        return base == "V" ? factor : nil
+    }
+
+    /// A unit split into an SI prefix factor and its base unit (`µS` → (1e-6, `S`)); units without a
+    /// known prefix and base are returned unchanged with factor 1. `u`, `µ` (U+00B5) and `μ` (U+03BC)
+    /// all mean micro.
+    public static func siScale(_ unit: String) -> (factor: Double, base: String) {
+        let u = unit.trimmingWhitespace()
+        let bases: Set<String> = ["V", "S", "A", "T", "Ohm", "Ω"]
+        if bases.contains(u) { return (1, u) }
+        let prefixes: [(String, Double)] = [("µ", 1e-6), ("μ", 1e-6), ("u", 1e-6), ("m", 1e-3), ("n", 1e-9), ("p", 1e-12), ("f", 1e-15)]
+        for (prefix, factor) in prefixes where u.hasPrefix(prefix) {
+            let rest = String(u.dropFirst(prefix.count))
+            if bases.contains(rest) { return (factor, rest) }
         }
+        return (1, u)
     }
 
     /// The position of a normalised name in the standard 10-05 montage, if it has one.

@@ -8,8 +8,9 @@ import NeuroCore
 /// - `EDF Annotations` / `BDF Annotations` signals become events (TAL onsets, durations, texts, UTF-8);
 ///   the time-keeping TAL of each record places records in time. In EDF+D files the gaps between
 ///   records are filled with NaN and marked by a `BAD_ACQ_SKIP` event.
-/// - A stim channel (`Status`, `Trigger`, …) is decoded into events: every change of its lower 16 bits
-///   to a non-zero code is an event labelled with the code.
+/// - A stim channel (`Status`, `Trigger`) holds integer codes masked to 17 bits (BDF: the raw digital
+///   value; EDF: the physical value without unit scaling — as MNE); every change to a non-zero code
+///   is an event labelled with the code (`mne.find_events` semantics).
 /// - Signals may have different rates; blocks are whole data records, so every signal covers the same
 ///   stretch of time in a block.
 /// - Labels, transducer and prefilter texts are read as UTF-8, falling back to Latin-1; numeric header
@@ -126,12 +127,23 @@ final class EDFSource: ContinuousSource {
             }
             let (name, _) = ChannelNaming.normalize(label)
             let kind = isAnnotation ? ChannelKind.misc : ChannelNaming.kind(label: label, unit: dimensions[i])
+            if kind == .stim && !isAnnotation {
+                // Trigger codes: BDF's raw digital value, EDF's physical value without unit scaling
+                // (as MNE reads them); the masking to 17 bits happens when samples are read.
+                let pmin = try EDFSource.number(physMin[i], field: "physical minimum of '\(label)'", path: path)
+                let pmax = try EDFSource.number(physMax[i], field: "physical maximum of '\(label)'", path: path)
+                let dmin = try EDFSource.number(digMin[i], field: "digital minimum of '\(label)'", path: path)
+                let dmax = try EDFSource.number(digMax[i], field: "digital maximum of '\(label)'", path: path)
+                let cal = (pmax - pmin) / (dmax - dmin)
+                scale = isBDF ? 1 : cal
+                offset = isBDF ? 0 : pmin - cal * dmin
+            }
             parsed.append(Signal(label: label, samplesPerRecord: n, scale: scale, offset: offset, byteOffset: byteOffset,
                                  isAnnotation: isAnnotation, isStim: kind == .stim))
             byteOffset += n * bytesPerSample
             if !isAnnotation {
                 dataSignals.append(i)
-                let unit = ChannelNaming.voltScale(dimensions[i]) != nil ? "V" : (dimensions[i].isEmpty ? "1" : dimensions[i])
+                let unit = kind == .stim ? "1" : (ChannelNaming.voltScale(dimensions[i]) != nil ? "V" : (dimensions[i].isEmpty ? "1" : dimensions[i]))
                 signals.append(SignalInfo(name: name, originalLabel: label, kind: kind, unit: unit,
                                           samplingRate: Double(n) / recordDuration, sampleCount: 0,
                                           attributes: ["transducer": transducers[i], "prefilter": prefilters[i],
@@ -221,13 +233,14 @@ final class EDFSource: ContinuousSource {
     /// Events from the stim channel: each change of its lower 16 bits to a non-zero code.
     private func decodeStimEvents() throws {
         guard let k = signals.firstIndex(where: { $0.kind == .stim }) else { return }
-        var previous = 0
+        // A code already present at the first sample is not an event (`find_events(initial_event=False)`).
+        var previous: Int?
         var sample = 0
         for b in 0..<blockCount {
             let block = try readBlock(b, only: k)
             for value in block where !value.isNaN {
-                let code = Int(value.rounded()) & 0xFFFF
-                if code != previous && code != 0 {
+                let code = Int(value)
+                if let p = previous, code != p && code != 0 {
                     events.append(Event(onset: Double(sample) / signals[k].samplingRate, label: "\(code)"))
                 }
                 previous = code
@@ -266,7 +279,9 @@ final class EDFSource: ContinuousSource {
                     } else {
                         digital = Int(Int16(bitPattern: UInt16(buffer[p]) | UInt16(buffer[p + 1]) << 8))
                     }
-                    out.append(s.isStim && isBDF ? Double(digital) : Double(digital) * s.scale + s.offset)
+                    let value = Double(digital) * s.scale + s.offset
+                    // Trigger codes are integers masked to BioSemi's 16 trigger bits plus bit 16 (as MNE).
+                    out.append(s.isStim ? Double(Int(value) & 0x1FFFF) : value)
                     p += bytesPerSample
                 }
             }
