@@ -27,13 +27,22 @@ struct Homogenize: ParsableCommand {
     @Option(help: "Dataset manifest (JSON) listing sources with reader, lab and options.")
     var manifest: String?
 
-    @Option(help: "Target time step in seconds (default 0.333).")
+    @Option(help: "Target time step in seconds (default 0.333 for calcium imaging).")
     var dt: Double?
 
-    @Option(help: "Target sampling rate in Hz, or 'native' to keep each recording's median rate.")
+    @Option(help: "Target sampling rate in Hz (default 256 for EEG/MEG), or 'native' to keep each recording's rate.")
     var rate: String?
 
-    @Option(help: "Resampler: auto (linear up, anti-aliased polyphase down), linear, cubic, reference, polyphase.")
+    @Option(help: "High-pass edge in Hz for EEG/MEG channels (MNE's l_freq; zero-phase FIR, MNE's design).")
+    var lFreq: Double?
+
+    @Option(help: "Low-pass edge in Hz for EEG/MEG channels (MNE's h_freq).")
+    var hFreq: Double?
+
+    @Option(help: "Line-noise frequencies to notch out of EEG/MEG channels, comma-separated (e.g. 50,100,150).")
+    var notch: String?
+
+    @Option(help: "Resampler: auto (linear up, anti-aliased polyphase down), linear, cubic, reference, polyphase. EEG/MEG always use polyphase.")
     var resampler: ResamplingMethod = .auto
 
     @Option(help: "Causal smoother: none, moving, gaussian, exponential.")
@@ -103,6 +112,15 @@ struct Homogenize: ParsableCommand {
     func makeOptions() throws -> HomogenizeOptions {
         var o = HomogenizeOptions()
         if let dt { o.target = .dt(dt) }
+        o.continuous.lowFrequency = lFreq
+        o.continuous.highFrequency = hFreq
+        if let notch {
+            let values = notch.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw ValidationError("--notch takes positive frequencies in Hz separated by commas, e.g. 50,100")
+            }
+            o.continuous.notch = values.map { $0! }
+        }
         if let rate { o.target = rate == "native" ? .native : .rate(Double(rate)!) }
         o.resampler = resampler
         switch smooth {

@@ -40,7 +40,10 @@ public struct HomogenizeOptions: Sendable {
         case drop
     }
 
-    public var target: Target = .dt(0.333)
+    /// The output grid; nil means each modality's default (calcium: dt 0.333 s; EEG/MEG: 256 Hz).
+    public var target: Target? = nil
+    /// Filters and rate of the EEG/MEG path (its rate comes from ``target`` when that is set).
+    public var continuous = ContinuousOptions()
     public var resampler: ResamplingMethod = .auto
     public var smoothing: Smoothing = .referenceDefault
     public var normalization: Normalization = .zscore
@@ -62,9 +65,22 @@ public struct HomogenizeOptions: Sendable {
     /// The step in seconds for a source whose median sampling interval is `sourceDt`.
     public func dt(forSourceDt sourceDt: Double) -> Double {
         switch target {
-        case .dt(let dt): return dt
-        case .rate(let hz): return 1 / hz
-        case .native: return sourceDt
+        case .dt(let dt)?: return dt
+        case .rate(let hz)?: return 1 / hz
+        case .native?: return sourceDt
+        case nil: return 0.333
         }
+    }
+
+    /// The continuous options with the output rate that ``target`` implies.
+    public var continuousResolved: ContinuousOptions {
+        var c = continuous
+        switch target {
+        case .dt(let dt)?: c.rate = 1 / dt
+        case .rate(let hz)?: c.rate = hz
+        case .native?: c.rate = nil
+        case nil: break
+        }
+        return c
     }
 }

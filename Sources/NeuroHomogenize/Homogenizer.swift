@@ -42,12 +42,19 @@ public enum Homogenizer {
         // Open every source first: a wrong path or unreadable file fails before any work.
         // Sources are closed again after this check (an open HDF5 file holds megabytes of cache) and
         // reopened one at a time while processing.
-        var sources: [(input: HomogenizationInput, names: [String], reader: String)] = []
+        var sources: [(input: HomogenizationInput, names: [String], reader: String, continuous: Bool)] = []
         var readFiles: [String] = []
         for input in inputs {
-            let source = try Readers.open(input.path, reader: input.reader, options: input.options)
-            sources.append((input, source.recordingNames, source.readerName))
-            readFiles += [input.path] + source.companionPaths
+            try FileChecks.requireInput(input.path)
+            if Readers.continuousReader(for: input.path, reader: input.reader) != nil {
+                let source = try Readers.openContinuous(input.path, reader: input.reader, options: input.options)
+                sources.append((input, [source.recordingName], source.readerName, true))
+                readFiles += [input.path] + source.companionPaths
+            } else {
+                let source = try Readers.open(input.path, reader: input.reader, options: input.options)
+                sources.append((input, source.recordingNames, source.readerName, false))
+                readFiles += [input.path] + source.companionPaths
+            }
         }
         readFiles += otherInputs
         let checksums = try readFiles.map { try FileChecksum.sha256(of: $0) }
@@ -66,7 +73,7 @@ public enum Homogenizer {
         // Every recording to process, with its output group name, in input order.
         var usedNames = Set<String>()
         var jobs: [(source: Int, index: Int, group: String, info: SourceInfo)] = []
-        for (s, (input, names, reader)) in sources.enumerated() {
+        for (s, (input, names, reader, _)) in sources.enumerated() {
             let info = SourceInfo(path: input.path, sha256: checksumOf[input.path] ?? "", reader: reader, lab: input.lab)
             for (index, name) in names.enumerated() {
                 jobs.append((s, index, uniqueName(groupName(for: name, input: input), used: &usedNames), info))
@@ -76,12 +83,26 @@ public enum Homogenizer {
         do {
             // Load and process recording i + 1 while recording i is compressed and written.
             let current = OpenSource(inputs: sources.map(\.input))
-            try pipelined(count: jobs.count, produce: { i in
+            let continuous = sources.map(\.continuous)
+            try pipelined(count: jobs.count, produce: { i -> ProcessedRecording? in
+                // Continuous recordings stream on the writing thread (their channels use both cores).
                 let job = jobs[i]
+                guard !continuous[job.source] else { return nil }
                 let raw = try current.source(job.source).load(job.index)
                 return try RecordingProcessor.process(raw, groupName: job.group, source: job.info, options: options)
             }, consume: { i, processed in
                 progress.update(completed: i, total: jobs.count, label: jobs[i].group)
+                guard let processed else {
+                    let job = jobs[i], input = sources[job.source].input
+                    let source = try Readers.openContinuous(input.path, reader: input.reader, options: input.options)
+                    try ContinuousProcessor.process(source, groupName: job.group, sha256: job.info.sha256, lab: input.lab,
+                                                    options: options.continuousResolved, writer: writer) { fraction in
+                        progress.update(completed: i, total: jobs.count, label: "\(job.group) \(Int(fraction * 100))%")
+                    }
+                    summary.written.append(job.group)
+                    progress.update(completed: i + 1, total: jobs.count, label: "")
+                    return
+                }
                 switch processed {
                 case .skipped(let reason):
                     summary.skipped.append(reason)
@@ -129,14 +150,17 @@ public enum Homogenizer {
     public static func parameterSummary(_ o: HomogenizeOptions) -> String {
         let target: String
         switch o.target {
-        case .dt(let dt): target = "dt=\(dt)"
-        case .rate(let r): target = "rate=\(r)"
-        case .native: target = "rate=native"
+        case .dt(let dt)?: target = "dt=\(dt)"
+        case .rate(let r)?: target = "rate=\(r)"
+        case .native?: target = "rate=native"
+        case nil: target = "dt=0.333 (calcium) rate=256 (EEG/MEG)"
         }
+        let c = o.continuous
+        let eeg = "l_freq=\(c.lowFrequency.map { "\($0)" } ?? "none") h_freq=\(c.highFrequency.map { "\($0)" } ?? "none") notch=\(c.notch.map { "\($0)" }.joined(separator: ","))"
         return [target, "resampler=\(o.resampler.rawValue)", "smooth=\(o.smoothing.name)(\(o.smoothing.parameterText))",
                 "normalize=\(o.normalization.name)(\(o.normalization.parameterText))", "channels=\(o.channelOrder.description)",
                 "min_samples=\(o.minSamples)", "max_nan_run=\(o.maxNaNRun)", "nan_policy=\(o.nanPolicy.rawValue)",
-                "residual=\(o.residual)", "keep_unlabeled=\(o.keepUnlabeled)", "precision=\(o.precision.rawValue)"]
+                "residual=\(o.residual)", "keep_unlabeled=\(o.keepUnlabeled)", "precision=\(o.precision.rawValue)", eeg]
             .joined(separator: " ")
     }
 }

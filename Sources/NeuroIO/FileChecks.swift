@@ -2,7 +2,7 @@ import Foundation
 import Crypto
 
 /// Small checks and facts about files that every reader and writer needs.
-enum FileChecks {
+public enum FileChecks {
     /// Throws ``NeuroIOError/fileNotFound(_:)`` or ``NeuroIOError/emptyFile(_:)``.
     static func requireNonEmptyFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
@@ -13,6 +13,9 @@ enum FileChecks {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         if size == 0 { throw NeuroIOError.emptyFile(path) }
     }
+
+    /// Public form of ``requireNonEmptyFile(_:)`` for callers outside the readers.
+    public static func requireInput(_ path: String) throws { try requireNonEmptyFile(path) }
 
     /// Reads the whole file, with the same errors as ``requireNonEmptyFile(_:)``.
     static func contents(of path: String) throws -> Data {

@@ -158,6 +158,8 @@ final class BrainVisionSource: ContinuousSource {
 
     deinit { try? handle.close() }
 
+    var companionPaths: [String] { [dataPath] + (attributes["marker_file"].map { [$0] } ?? []) }
+
     func readBlock(_ index: Int) throws -> [[Double]] {
         let first = index * samplesPerBlock, count = min(samplesPerBlock, sampleCount - first)
         let channels = signals.count, size = bytesPerSample

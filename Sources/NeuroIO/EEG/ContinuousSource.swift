@@ -48,6 +48,12 @@ public protocol ContinuousSource: AnyObject {
     func readBlock(_ index: Int) throws -> [[Double]]
     /// Facts about the file for provenance (`edf_version`, `start_time`, …).
     var attributes: [String: String] { get }
+    /// Other files read besides `path` (BrainVision's `.eeg` and `.vmrk`).
+    var companionPaths: [String] { get }
+}
+
+extension ContinuousSource {
+    public var companionPaths: [String] { [] }
 }
 
 /// A file format holding continuous recordings.

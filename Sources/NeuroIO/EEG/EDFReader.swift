@@ -90,7 +90,7 @@ final class EDFSource: ContinuousSource {
         func column(_ offset: Int, _ width: Int, _ name: String, text: Bool = false) throws -> [String] {
             try (0..<ns).map { i in
                 let start = offset * ns + i * width
-                return text ? EDFSource.text(signalHeader, start..<(start + width))
+                return text ? try EDFSource.checkedText(signalHeader, start..<(start + width), field: "\(name) of signal \(i + 1)", path: path)
                     : try EDFSource.ascii(signalHeader, start..<(start + width), field: "\(name) of signal \(i + 1)", path: path)
             }
         }
@@ -320,6 +320,22 @@ final class EDFSource: ContinuousSource {
         let slice = Array(bytes[range])
         let decoded = String(validating: slice, as: UTF8.self) ?? String(slice.map { Character(Unicode.Scalar($0)) })
         return decoded.trimmingWhitespace()
+    }
+
+    /// A text field that may hold UTF-8 or Latin-1, but no control characters (C0 or C1): anything else
+    /// is a damaged header.
+    static func checkedText(_ bytes: [UInt8], _ range: Range<Int>, field: String, path: String) throws -> String {
+        let slice = Array(bytes[range])
+        if let utf8 = String(validating: slice, as: UTF8.self) {
+            if let bad = utf8.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+                throw NeuroIOError.corrupt(path, detail: "header field '\(field)' holds a control character U+\(String(bad.value, radix: 16, uppercase: true))")
+            }
+            return utf8.trimmingWhitespace()
+        }
+        if let bad = slice.first(where: { $0 < 0x20 || (0x7F...0x9F).contains($0) }) {
+            throw NeuroIOError.corrupt(path, detail: "header field '\(field)' holds a non-ASCII byte 0x\(String(bad, radix: 16)) that is neither UTF-8 nor Latin-1 text")
+        }
+        return String(slice.map { Character(Unicode.Scalar($0)) }).trimmingWhitespace()
     }
 
     static func integer(_ text: String, field: String, path: String) throws -> Int {

@@ -1,0 +1,268 @@
+import Dispatch
+import Foundation
+import NeuroCore
+import NeuroDSP
+import NeuroIO
+
+/// Options of the continuous (EEG/MEG) path of homogenization.
+public struct ContinuousOptions: Sendable {
+    /// Output rate in Hz; nil keeps the source rate (the highest, when signals differ).
+    public var rate: Double? = 256
+    /// High-pass edge in Hz (MNE's `l_freq`), or nil.
+    public var lowFrequency: Double?
+    /// Low-pass edge in Hz (MNE's `h_freq`), or nil.
+    public var highFrequency: Double?
+    /// Line-noise frequencies to notch out (50 or 60 Hz and harmonics).
+    public var notch: [Double] = []
+
+    public init() {}
+}
+
+/// Streams one continuous recording through resampling and filtering into an open common-format
+/// writer, block by block: memory holds one block of the file plus the filters' state, whatever the
+/// recording's length.
+///
+/// Per signal:
+/// 1. **Resampling** to the output rate by rational polyphase filtering (`scipy.signal.resample_poly`
+///    with its Kaiser(β = 5) design and zero padding, so results compare with SciPy and MNE's
+///    `method="polyphase"` sample for sample). Stim channels are not filtered: each output sample takes
+///    the last input sample at or before its time, so trigger codes keep their values.
+/// 2. **Notch** then **band-pass** filtering at the output rate with MNE's zero-phase FIR designs
+///    (EEG and MEG channels only; stim, EOG/ECG/EMG and misc channels are left as they are).
+/// Events keep their onsets in seconds.
+public enum ContinuousProcessor {
+    /// Processes `source` into a group named `groupName` of `writer`.
+    public static func process(_ source: any ContinuousSource, groupName: String, sha256: String, lab: String?,
+                               options: ContinuousOptions, writer: CommonFormatWriter,
+                               progress: (Double) -> Void = { _ in }) throws {
+        let signals = source.signals
+        guard !signals.isEmpty else {
+            throw NeuroIOError.badValue(source.path, field: "signals", detail: "no data channels")
+        }
+        let sourceRate = signals.map(\.samplingRate).max()!
+        let rate = options.rate ?? sourceRate
+        guard rate > 0, rate.isFinite else { throw NeuroIOError.badValue(source.path, field: "rate", detail: "\(rate) Hz is not positive") }
+        let filtered = Set(signals.indices.filter { [.eeg, .megMag, .megGrad].contains(signals[$0].kind) })
+        let notchTaps = options.notch.isEmpty ? nil
+            : try designed(source.path) { try MNEFilterDesign.notch(rate: rate, frequencies: options.notch) }
+        let bandTaps = options.lowFrequency == nil && options.highFrequency == nil ? nil
+            : try designed(source.path) { try MNEFilterDesign.bandPass(rate: rate, low: options.lowFrequency, high: options.highFrequency) }
+
+        var channels = try signals.indices.map { k in
+            try ChannelPipeline(signal: signals[k], outputRate: rate, notch: filtered.contains(k) ? notchTaps : nil,
+                                band: filtered.contains(k) ? bandTaps : nil, file: source.path)
+        }
+        let sampleCount = channels.map(\.outputLength).min()!
+        let layout = RecordingLayout(
+            name: groupName, samplingRate: rate, sampleCount: sampleCount,
+            channels: signals.map { Channel(name: $0.name, originalLabel: $0.originalLabel, kind: $0.kind, unit: $0.unit) },
+            recorded: Array(repeating: true, count: signals.count),
+            labeled: signals.map { ChannelNaming.position(of: $0.name) != nil || $0.kind != .eeg },
+            events: source.events, hasResidual: false,
+            attributes: attributes(source: source, sha256: sha256, lab: lab, rate: rate, sourceRate: sourceRate,
+                                   options: options, channels: channels, filtered: filtered.count, sampleCount: sampleCount))
+        let stream = try writer.begin(layout)
+        var written = 0
+        var pending = Array(repeating: [Double](), count: signals.count)
+        func emit() throws {
+            let ready = min(pending.map(\.count).min()!, sampleCount - written)
+            guard ready > 0 else { return }
+            var block = Matrix(rows: ready, columns: signals.count)
+            for k in signals.indices {
+                for i in 0..<ready { block.values[i * signals.count + k] = pending[k][i] }
+                pending[k].removeFirst(ready)
+            }
+            try stream.append(data: block)
+            written += ready
+        }
+        for b in 0..<source.blockCount {
+            let samples = try source.readBlock(b)
+            let outputs = ChannelPipeline.run(&channels) { k, pipeline in pipeline.push(samples[k]) }
+            for k in signals.indices { pending[k] += outputs[k] }
+            try emit()
+            progress(Double(b + 1) / Double(source.blockCount))
+        }
+        let rest = ChannelPipeline.run(&channels) { _, pipeline in pipeline.finish() }
+        for k in signals.indices { pending[k] += rest[k] }
+        try emit()
+        try stream.finish()
+    }
+
+    private static func designed(_ file: String, _ body: () throws -> [Double]) throws -> [Double] {
+        do {
+            return try body()
+        } catch let failure as MNEFilterDesign.Failure {
+            throw NeuroIOError.badValue(file, field: "filter", detail: failure.description)
+        }
+    }
+
+    static func attributes(source: any ContinuousSource, sha256: String, lab: String?, rate: Double, sourceRate: Double,
+                           options: ContinuousOptions, channels: [ChannelPipeline], filtered: Int,
+                           sampleCount: Int) -> [(key: String, value: AttributeValue)] {
+        var a: [(key: String, value: AttributeValue)] = [
+            ("source_file", .text(source.path)),
+            ("source_sha256", .text(sha256)),
+            ("source_reader", .text(source.readerName)),
+            ("source_recording", .text(source.recordingName)),
+        ]
+        if let lab { a.append(("lab", .text(lab))) }
+        let rates = Set(source.signals.map(\.samplingRate)).sorted()
+        a += [
+            ("original_sampling_rate", .number(sourceRate)),
+            ("original_sampling_rates", .text(rates.map { "\($0)" }.joined(separator: ", "))),
+            ("original_samples", .integer(source.signals.map(\.sampleCount).max() ?? 0)),
+            ("dt", .number(1 / rate)),
+            ("resampler", .text(rates == [rate] ? "none" : "polyphase")),
+            ("resampler_detail", .text(channels.map(\.resamplingSummary).uniqued().joined(separator: "; "))),
+            ("filter_low", .number(options.lowFrequency ?? 0)),
+            ("filter_high", .number(options.highFrequency ?? 0)),
+            ("filter_design", .text(options.lowFrequency == nil && options.highFrequency == nil ? "none"
+                : "MNE firwin, hamming, zero-phase; \(channels.first { $0.bandLength > 0 }?.bandLength ?? 0) taps")),
+            ("notch", .text(options.notch.map { "\($0)" }.joined(separator: ", "))),
+            ("filtered_channels", .integer(filtered)),
+            ("normalization", .text("none")),
+        ]
+        for (key, value) in source.attributes.sorted(by: { $0.key < $1.key }) { a.append(("source_" + key, .text(value))) }
+        return a
+    }
+}
+
+/// Resampling and filtering of one channel.
+struct ChannelPipeline: @unchecked Sendable {
+    private var resampler: StreamingPolyphase?
+    private var hold: SampleAndHold?
+    private var notch: ZeroPhaseFIR?
+    private var band: ZeroPhaseFIR?
+    let outputLength: Int
+    let resamplingSummary: String
+    var bandLength: Int { band?.taps.count ?? 0 }
+
+    init(signal: SignalInfo, outputRate: Double, notch: [Double]?, band: [Double]?, file: String) throws {
+        let (up, down) = try Ratio.rational(outputRate / signal.samplingRate, file: file, signal: signal.originalLabel)
+        if signal.kind == .stim {
+            hold = up == down ? nil : SampleAndHold(up: up, down: down)
+            resamplingSummary = up == down ? "none" : "stim: sample and hold \(up)/\(down)"
+        } else if up != down {
+            let r = PolyphaseResampler(up: up, down: down)
+            resampler = StreamingPolyphase(r)
+            resamplingSummary = "polyphase up \(r.up) down \(r.down), Kaiser(β=5), \(r.taps.count) taps"
+        } else {
+            resamplingSummary = "none"
+        }
+        outputLength = up == down ? signal.sampleCount : PolyphaseResampler(up: up, down: down).outputLength(signal.sampleCount)
+        self.notch = notch.map { ZeroPhaseFIR(taps: $0) }
+        self.band = band.map { ZeroPhaseFIR(taps: $0) }
+    }
+
+    mutating func push(_ samples: [Double]) -> [Double] {
+        var x = samples
+        if resampler != nil { x = resampler!.push(x) }
+        if hold != nil { x = hold!.push(x) }
+        if notch != nil { x = notch!.push(x) }
+        if band != nil { x = band!.push(x) }
+        return x
+    }
+
+    mutating func finish() -> [Double] {
+        var x: [Double] = []
+        if resampler != nil { x = resampler!.finish() }
+        if hold != nil { x = hold!.finish() }
+        if notch != nil { x = notch!.push(x) + notch!.finish() }
+        if band != nil { x = band!.push(x) + band!.finish() }
+        return x
+    }
+
+    /// Runs `body` on every channel, spread over the cores; returns the outputs in channel order.
+    static func run(_ pipelines: inout [ChannelPipeline], _ body: @escaping @Sendable (Int, inout ChannelPipeline) -> [Double]) -> [[Double]] {
+        let count = pipelines.count
+        let results = UnsafeMutablePointer<[Double]>.allocate(capacity: count)
+        results.initialize(repeating: [], count: count)
+        defer { results.deinitialize(count: count); results.deallocate() }
+        pipelines.withUnsafeMutableBufferPointer { buffer in
+            let shared = SendableBuffers(pipelines: buffer, results: results)
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                shared.results[k] = body(k, &shared.pipelines[k])
+            }
+        }
+        return Array(UnsafeBufferPointer(start: results, count: count))
+    }
+}
+
+/// Buffers touched by `concurrentPerform`, one element per iteration.
+private struct SendableBuffers: @unchecked Sendable {
+    let pipelines: UnsafeMutableBufferPointer<ChannelPipeline>
+    let results: UnsafeMutablePointer<[Double]>
+}
+
+/// Resampling of trigger channels: output sample `k` takes input sample `floor(k · down / up)`, so codes
+/// are neither smoothed nor invented; `ceil(n · up / down)` outputs in all, like the polyphase path.
+struct SampleAndHold: Sendable {
+    let up: Int, down: Int
+    private var received = 0
+    private var produced = 0
+    private var buffer: [Double] = []
+    private var bufferStart = 0
+
+    init(up: Int, down: Int) {
+        self.up = up
+        self.down = down
+    }
+
+    mutating func push(_ samples: [Double]) -> [Double] {
+        buffer += samples
+        received += samples.count
+        var out: [Double] = []
+        while true {
+            let index = produced * down / up
+            guard index < received else { break }
+            out.append(buffer[index - bufferStart])
+            produced += 1
+        }
+        let keep = produced * down / up
+        if keep > bufferStart {
+            buffer.removeFirst(min(buffer.count, keep - bufferStart))
+            bufferStart = keep
+        }
+        return out
+    }
+
+    mutating func finish() -> [Double] {
+        let total = (received * up + down - 1) / down
+        var out: [Double] = []
+        while produced < total {
+            let index = min(produced * down / up, received - 1)
+            out.append(index >= bufferStart ? buffer[index - bufferStart] : buffer.last ?? 0)
+            produced += 1
+        }
+        return out
+    }
+}
+
+/// Rates as ratios of small integers.
+enum Ratio {
+    /// `up / down` equal to `value` within 1e-9 relative, with `down ≤ 10000` (continued fractions).
+    static func rational(_ value: Double, file: String, signal: String) throws -> (up: Int, down: Int) {
+        var h0 = 0, h1 = 1, k0 = 1, k1 = 0
+        var x = value
+        for _ in 0..<64 {
+            let a = Int(x.rounded(.down))
+            (h0, h1) = (h1, a * h1 + h0)
+            (k0, k1) = (k1, a * k1 + k0)
+            if k1 > 10_000 { break }
+            if abs(Double(h1) / Double(k1) - value) <= 1e-9 * value { return (h1, k1) }
+            let fraction = x - Double(a)
+            if fraction < 1e-12 { break }
+            x = 1 / fraction
+        }
+        throw NeuroIOError.badValue(file, field: "signal '\(signal)'",
+                                    detail: "rate ratio \(value) is not a ratio of small integers; choose another --rate")
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements without repeats, in first-seen order.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
