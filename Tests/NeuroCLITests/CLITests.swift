@@ -106,3 +106,50 @@ struct CLITests {
         #expect(throws: Never.self) { try Neurotool.parseAsRoot(["homogenize", "a.csv", "-o", "x.nc", "--rate", "native"]) }
     }
 }
+
+@Suite("neurotool homogenize on EEG", .serialized)
+struct EEGCLITests {
+    @Test("EDF, BDF and BrainVision into one file, read back by xarray, netCDF4 and h5py")
+    func eegToCommonFormat() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let out = "\(dir)/eeg.nc"
+        let run = try TestSupport.neurotool(["homogenize", "Datasets/eeg/test.edf", "Datasets/eeg/test.bdf", "Datasets/eeg/test.vhdr",
+                                             "-o", out, "--l-freq", "1", "--h-freq", "40", "--notch", "50"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let file = try CommonFormatFile(path: out)
+        #expect(file.recordingNames == ["test", "test_2", "test_3"])
+        let check = try TestSupport.python("tools/python/check_common_format.py", [out])
+        #expect(check.status == 0, "\(check.stderr)")
+        let peer = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+        let groups = try #require(peer["groups"] as? [String: Any])
+        for name in file.recordingNames {
+            let r = try file.recording(name)
+            let g = try #require(groups[name] as? [String: Any])
+            #expect(g["sampling_rate"] as? Double == 256)
+            #expect(g["channel"] as? [String] == r.channels.map(\.name))
+            #expect((g["dims"] as? [String: Int])?["time"] == r.time.count)
+        }
+    }
+
+    @Test("damaged EEG files exit non-zero with one line and leave no output", arguments: [
+        "truncated.edf", "physical_range.edf", "nonascii_header.edf", "unknown_format.vhdr", "missing_eeg.vhdr", "missing_vmrk.vhdr",
+    ])
+    func badFiles(file: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let path = "Tests/Fixtures/eeg/bad/\(file)"
+        let run = try TestSupport.neurotool(["homogenize", path, "-o", "\(dir)/out.nc"])
+        #expect(run.status != 0)
+        #expect(run.stderr.hasPrefix("Error: \(path):"), "\(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test("a band above Nyquist is refused before anything is written")
+    func badBand() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try TestSupport.neurotool(["homogenize", "Datasets/eeg/test.edf", "-o", "\(dir)/out.nc", "--h-freq", "200"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("Datasets/eeg/test.edf: filter: low-pass frequency 200.0 Hz must be between 0 and Nyquist (128.0 Hz)"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}

@@ -8,15 +8,6 @@ import Testing
 /// (`Tests/Fixtures/eeg`, written by `tools/python/make_eeg_fixtures.py`).
 @Suite("EEG readers against MNE and pyedflib", .serialized)
 struct EEGReaderTests {
-    /// All samples of every signal of a source, concatenated over blocks.
-    static func readAll(_ source: any ContinuousSource) throws -> [[Double]] {
-        var signals = Array(repeating: [Double](), count: source.signals.count)
-        for b in 0..<source.blockCount {
-            for (k, samples) in try source.readBlock(b).enumerated() { signals[k] += samples }
-        }
-        return signals
-    }
-
     @Test("the three real sample files read as MNE reads them", arguments: [
         ("Datasets/eeg/test.edf", "mne_test_edf"), ("Datasets/eeg/test.bdf", "mne_test_bdf"), ("Datasets/eeg/test.vhdr", "mne_test_vhdr"),
     ])
@@ -28,7 +19,7 @@ struct EEGReaderTests {
         #expect(source.signals.allSatisfy { $0.samplingRate == TestSupport.number(expected["sfreq"]) })
         let types = expected["ch_types"] as! [String]
         #expect(source.signals.map { $0.kind == .stim ? "stim" : ($0.kind == .eeg ? "eeg" : "misc") } == types)
-        let data = try Self.readAll(source)
+        let data = try source.readAllSamples()
         let first = TestSupport.matrixRows(expected["first_samples"]), sums = TestSupport.doubles(expected["sums"])
         for k in names.indices {
             #expect(data[k].count == Int(TestSupport.number(expected["n_times"])!))
@@ -82,7 +73,7 @@ struct EEGRoundTripTests {
     func pyedflib(file: String) throws {
         let e = try expected(file)
         let source = try Readers.openContinuous(TestSupport.path("Tests/Fixtures/eeg/roundtrip/\(file)"))
-        let data = try EEGReaderTests.readAll(source)
+        let data = try source.readAllSamples()
         let signals = e["signals"] as! [[String: Any]]
         #expect(source.signals.map(\.originalLabel) == signals.map { $0["label"] as! String })
         for (k, s) in signals.enumerated() {
@@ -106,7 +97,7 @@ struct EEGRoundTripTests {
         let source = try Readers.openContinuous(TestSupport.path("Tests/Fixtures/eeg/roundtrip/edfplus_discontinuous.edf"))
         let onsets = TestSupport.doubles(e["record_onsets"])
         let rate = source.signals[0].samplingRate
-        let data = try EEGReaderTests.readAll(source)
+        let data = try source.readAllSamples()
         let duration = onsets.last! + 1
         #expect(data[0].count == Int((duration * rate).rounded()))
         #expect(data[0][Int(3.5 * rate)].isNaN)
@@ -125,7 +116,7 @@ struct EEGRoundTripTests {
     func brainVision(file: String) throws {
         let e = try expected(file)
         let source = try Readers.openContinuous(TestSupport.path("Tests/Fixtures/eeg/roundtrip/\(file)"))
-        let data = try EEGReaderTests.readAll(source)
+        let data = try source.readAllSamples()
         // MNE cannot read the Latin-1 file under a UTF-8 locale; its workaround reading is stored instead.
         let mne = (e["mne_workaround"] ?? e["mne"]) as! [String: Any]
         let sums = TestSupport.doubles(mne["sums"]), first = TestSupport.matrixRows(mne["first_samples"])
@@ -146,7 +137,7 @@ struct EEGRoundTripTests {
         let path = TestSupport.path("Tests/Fixtures/eeg/bad/\(file)")
         do {
             let source = try Readers.openContinuous(path)
-            _ = try EEGReaderTests.readAll(source)
+            _ = try source.readAllSamples()
             Issue.record("\(file) was read without error")
         } catch {
             let text = "\(error)"

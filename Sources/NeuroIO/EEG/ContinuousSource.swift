@@ -64,3 +64,15 @@ public protocol ContinuousReader: Sendable {
     static func recognizes(path: String, header: [UInt8]) -> Bool
     static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource
 }
+
+extension ContinuousSource {
+    /// Every sample of every signal, block after block. Meant for short recordings and checks: long
+    /// recordings should be processed block by block (`readBlock`) instead.
+    public func readAllSamples() throws -> [[Double]] {
+        var signals = Array(repeating: [Double](), count: self.signals.count)
+        for b in 0..<blockCount {
+            for (k, samples) in try readBlock(b).enumerated() { signals[k] += samples }
+        }
+        return signals
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import NeuroCore
+import NeuroDSP
+import NeuroHomogenize
+import NeuroIO
+import NeuroTestSupport
+import Testing
+
+/// The streaming EEG path against the same chain run on whole signals (each step of which is checked
+/// against SciPy and MNE in NeuroDSPTests).
+@Suite("EEG homogenization", .serialized)
+struct EEGHomogenizeTests {
+    let provenance = Provenance(toolVersion: "test", commandLine: "neurotool test")
+
+    func homogenize(_ file: String, rate: Double, low: Double?, high: Double?, notch: [Double]) throws -> (Recording, any ContinuousSource) {
+        let dir = try TestSupport.temporaryDirectory()
+        var options = HomogenizeOptions()
+        options.target = .rate(rate)
+        options.precision = .float64
+        options.continuous.lowFrequency = low
+        options.continuous.highFrequency = high
+        options.continuous.notch = notch
+        let path = TestSupport.path(file)
+        let summary = try Homogenizer.run(inputs: [HomogenizationInput(path: path)], output: "\(dir)/out.nc", title: "t",
+                                          options: options, provenance: provenance)
+        return (try CommonFormatFile(path: "\(dir)/out.nc").recording(summary.written[0]), try Readers.openContinuous(path))
+    }
+
+    @Test("resampled, notched and band-passed in blocks, the output equals the whole-signal chain (max |Δ| ≤ 1e-12 of the scale)", arguments: [
+        ("Datasets/eeg/test.edf", 256.0), ("Datasets/eeg/test.bdf", 256.0), ("Datasets/eeg/test.vhdr", 250.0),
+    ])
+    func matchesWholeSignalChain(file: String, rate: Double) throws {
+        let (r, source) = try homogenize(file, rate: rate, low: 1, high: 40, notch: [50])
+        let raw = try source.readAllSamples()
+        #expect(r.samplingRate == rate)
+        #expect(r.channels.map(\.originalLabel) == source.signals.map(\.originalLabel))
+        #expect(r.events == source.events)
+        let notch = try MNEFilterDesign.notch(rate: rate, frequencies: [50])
+        let band = try MNEFilterDesign.bandPass(rate: rate, low: 1, high: 40)
+        for (k, signal) in source.signals.enumerated() {
+            let ratio = rate / signal.samplingRate
+            let (up, down) = ratio == 0.5 ? (1, 2) : (ratio == 0.125 ? (1, 8) : (1, 4))
+            let column = r.data.column(k)
+            if signal.kind == .stim {
+                #expect(column == (0..<column.count).map { raw[k][$0 * down / up] })
+                continue
+            }
+            var expected = PolyphaseResampler(up: up, down: down).resample(Matrix(columns: [raw[k]])).column(0)
+            if signal.kind == .eeg {
+                var n = ZeroPhaseFIR(taps: notch), b = ZeroPhaseFIR(taps: band)
+                expected = n.push(expected) + n.finish()
+                expected = b.push(expected) + b.finish()
+            }
+            let scale = max(1e-12, raw[k].map(abs).max() ?? 0)
+            #expect(column.count == expected.count)
+            #expect(TestSupport.maxAbsDifference(column, expected) <= 1e-12 * scale, "\(file) \(signal.originalLabel)")
+        }
+        #expect(r.attribute("filter_design")?.description.hasPrefix("MNE firwin, hamming, zero-phase") == true)
+    }
+
+    @Test("units are volts for EEG and the stim channel keeps integer codes")
+    func unitsAndStim() throws {
+        let (r, _) = try homogenize("Datasets/eeg/test.bdf", rate: 256, low: nil, high: nil, notch: [])
+        let status = try #require(r.channels.firstIndex { $0.originalLabel == "Status" })
+        #expect(r.channels[status].kind == .stim)
+        #expect(r.data.column(status).allSatisfy { $0 == $0.rounded() })
+        #expect(r.channels.filter { $0.kind == .eeg }.allSatisfy { $0.unit == "V" })
+        #expect(r.events.map(\.label) == ["128"])
+        #expect(abs(r.events[0].onset - 589.0 / 2048) < 1e-12)
+    }
+}
