@@ -1,5 +1,6 @@
 import Foundation
 import NeuroSpectral
+import NeuroTestSupport
 import Testing
 
 @Suite("FFTW real FFT")
@@ -18,5 +19,25 @@ struct FFTTests {
             #expect(abs(spectrum[k].real - re) < 1e-10 && abs(spectrum[k].imaginary - im) < 1e-10)
         }
         #expect(RealFFT.libraryVersion.hasPrefix("fftw-3"))
+    }
+}
+
+@Suite("Welch PSD")
+struct WelchTests {
+    @Test("equals scipy.signal.welch with its defaults (relative |Δ| ≤ 1e-10)")
+    func matchesScipy() throws {
+        let f = try TestSupport.json("Tests/Fixtures/eeg/dsp_psd.json")
+        let x = TestSupport.matrixRows(try TestSupport.json("Tests/Fixtures/eeg/dsp_filter.json")["x"])[0]
+        let (freqs, psd) = Welch.psd(x, rate: 256, segmentLength: 512)
+        #expect(TestSupport.maxAbsDifference(freqs, TestSupport.doubles(f["freqs"])) <= 1e-12)
+        let expected = TestSupport.doubles(f["psd"])
+        #expect(zip(psd, expected).allSatisfy { abs($0 - $1) <= 1e-10 * abs($1) + 1e-30 })
+    }
+
+    @Test("a sine's power sits at its frequency")
+    func sinePeak() {
+        let x = (0..<4096).map { sin(2 * Double.pi * 10 * Double($0) / 256) }
+        let (freqs, psd) = Welch.psd(x, rate: 256, segmentLength: 256)
+        #expect(freqs[psd.indices.max { psd[$0] < psd[$1] }!] == 10)
     }
 }
