@@ -14,7 +14,7 @@ REPORTS := Notebooks-exports
 .PHONY: help deps venv build test demo bench fixtures datasets clean
 
 help:
-	@echo "make demo      install deps, build, homogenize the embedded C. elegans set, write the report to $(REPORTS)/"
+	@echo "make demo      install deps, build, homogenize the embedded C. elegans and EEG sets, write the reports to $(REPORTS)/"
 	@echo "make test      install deps and the pinned Python peers, build once, run every test once"
 	@echo "make bench     benchmarks side by side with the Python peers (not part of make test)"
 	@echo "make fixtures  regenerate the peer fixtures (Tests/Fixtures) with the pinned venv"
@@ -52,7 +52,11 @@ demo: build
 	$(NEUROTOOL) homogenize --manifest Datasets/celegans/manifest.json -o $(DEMO_OUT)/celegans.nc
 	$(NEUROTOOL) info $(DEMO_OUT)/celegans.nc
 	$(NEUROTOOL) report $(DEMO_OUT)/celegans.nc -o $(REPORTS) --name celegans-homogenize
-	@echo "report: $(REPORTS)/celegans-homogenize.html (and .md)"
+	$(NEUROTOOL) homogenize Datasets/eeg/test.edf Datasets/eeg/test.bdf Datasets/eeg/test.vhdr -o $(DEMO_OUT)/eeg.nc \
+		--rate 256 --l-freq 1 --h-freq 40 --notch 50
+	$(NEUROTOOL) info $(DEMO_OUT)/eeg.nc
+	$(NEUROTOOL) report $(DEMO_OUT)/eeg.nc -o $(REPORTS) --name eeg-homogenize
+	@echo "reports: $(REPORTS)/celegans-homogenize.html and $(REPORTS)/eeg-homogenize.html (and .md)"
 
 bench: build venv
 	$(PYTHON) Benchmarks/homogenize/make_data.py Benchmarks/.data/homogenize

@@ -42,7 +42,7 @@ let package = Package(
             "NeuroCore", "CHDF5", "CNetCDF", "CLibDeflate", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         /// The homogenization pipeline: readers -> label cleaning -> smoothing -> resampling -> common format.
-        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroReport"]),
+        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroReport", "NeuroSpectral"]),
         /// SVG figures (rasters embedded as PNG through zlib) and HTML/Markdown reports.
         .target(name: "NeuroReport", dependencies: ["NeuroCore", "CZlib"]),
         /// The command-line interface: argument parsing only, calling the libraries.

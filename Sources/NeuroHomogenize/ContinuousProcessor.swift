@@ -31,10 +31,12 @@ public struct ContinuousOptions: Sendable {
 ///    (EEG and MEG channels only; stim, EOG/ECG/EMG and misc channels are left as they are).
 /// Events keep their onsets in seconds.
 public enum ContinuousProcessor {
-    /// Processes `source` into a group named `groupName` of `writer`.
+    /// Processes `source` into a group named `groupName` of `writer`; returns warnings (as MNE warns when
+    /// a filter is longer than the signal, which distorts it).
+    @discardableResult
     public static func process(_ source: any ContinuousSource, groupName: String, sha256: String, lab: String?,
                                options: ContinuousOptions, writer: CommonFormatWriter,
-                               progress: (Double) -> Void = { _ in }) throws {
+                               progress: (Double) -> Void = { _ in }) throws -> [String] {
         let signals = source.signals
         guard !signals.isEmpty else {
             throw NeuroIOError.badValue(source.path, field: "signals", detail: "no data channels")
@@ -53,6 +55,10 @@ public enum ContinuousProcessor {
                                 band: filtered.contains(k) ? bandTaps : nil, file: source.path)
         }
         let sampleCount = channels.map(\.outputLength).min()!
+        var warnings: [String] = []
+        for taps in [notchTaps, bandTaps].compactMap({ $0 }) where taps.count > sampleCount {
+            warnings.append("\(source.path): filter length (\(taps.count) samples) is longer than the signal (\(sampleCount) samples at \(rate) Hz); distortion is likely")
+        }
         let layout = RecordingLayout(
             name: groupName, samplingRate: rate, sampleCount: sampleCount,
             channels: signals.map { Channel(name: $0.name, originalLabel: $0.originalLabel, kind: $0.kind, unit: $0.unit) },
@@ -86,6 +92,7 @@ public enum ContinuousProcessor {
         for k in signals.indices { pending[k] += rest[k] }
         try emit()
         try stream.finish()
+        return warnings
     }
 
     private static func designed(_ file: String, _ body: () throws -> [Double]) throws -> [Double] {

@@ -3,15 +3,16 @@ import NeuroCore
 import NeuroIO
 import NeuroReport
 
-/// The report page of a homogenized file: provenance, one row per recording, a neurons × time heatmap
-/// per recording, neuron coverage across recordings and a few neurons followed across labs.
+/// The report page of a homogenized file: provenance; for calcium recordings one row per recording, a
+/// neurons × time heatmap per recording, neuron coverage and a few neurons followed across labs; for
+/// EEG/MEG recordings the page of ``ContinuousReport``.
 public enum HomogenizationReport {
     /// Builds the report from a common-format file (reading one recording at a time).
     public static func make(from path: String) throws -> Report {
         let file = try CommonFormatFile(path: path)
         let title = file.globalAttribute("title")?.description ?? "Homogenized recordings"
         var report = Report(title: "Homogenization: \(title)")
-        report.add(.paragraph("\(file.recordingNames.count) recordings homogenized into one common-format file (`\((path as NSString).lastPathComponent)`), channels in canonical order, on a uniform time grid."))
+        report.add(.paragraph("\(file.recordingNames.count) recordings homogenized into one common-format file (`\((path as NSString).lastPathComponent)`), channels in a fixed order, on a uniform time grid."))
         report.add(.heading("Provenance", level: 1))
         report.add(.table(header: ["field", "value"], rows: [
             ["neurotool version", file.globalAttribute("neurotool_version")?.description ?? "?"],
@@ -23,12 +24,27 @@ public enum HomogenizationReport {
         let shas = (file.globalAttribute("input_sha256")?.description ?? "").split(separator: "\n")
         report.add(.table(header: ["input", "SHA-256"], rows: zip(inputs, shas).map { [String($0), String($1.prefix(16)) + "…"] }))
 
+        var calciumNames: [String] = [], continuousNames: [String] = []
+        for name in file.recordingNames {
+            let reader = try file.recordingAttribute(name, "source_reader") ?? ""
+            if ["edf", "bdf", "brainvision"].contains(reader) { continuousNames.append(name) } else { calciumNames.append(name) }
+        }
+        let notes = ["skipped", "warnings"].flatMap { (file.globalAttribute($0)?.description ?? "").split(separator: "\n").map(String.init) }
+        if !notes.isEmpty {
+            report.add(.heading("Skipped and warnings", level: 1))
+            report.add(.list(notes))
+        }
+        if !continuousNames.isEmpty {
+            for block in try ContinuousReport.sections(file: file, names: continuousNames) { report.add(block) }
+        }
+        guard !calciumNames.isEmpty else { return report }
+
         var rows: [[String]] = []
         var coverage: [String: Int] = [:]
         var perRecording: [(name: String, labeled: Int, unlabeled: Int)] = []
         var figures: [Report.Block] = []
         var followed: [String: [(recording: String, time: [Double], values: [Double])]] = [:]
-        for name in file.recordingNames {
+        for name in calciumNames {
             let r = try file.recording(name)
             let a = { (key: String) in r.attribute(key)?.description ?? "" }
             let recordedCount = r.recorded.filter { $0 }.count, labeledCount = r.labeled.filter { $0 }.count
@@ -53,11 +69,6 @@ public enum HomogenizationReport {
         report.add(.heading("Recordings", level: 1))
         report.add(.table(header: ["recording", "lab", "reader", "source Hz", "source samples", "samples", "recorded", "labeled",
                                    "ambiguous/unknown/duplicate labels", "NaN filled"], rows: rows))
-        let notes = ["skipped", "warnings"].flatMap { (file.globalAttribute($0)?.description ?? "").split(separator: "\n").map(String.init) }
-        if !notes.isEmpty {
-            report.add(.heading("Skipped and warnings", level: 1))
-            report.add(.list(notes))
-        }
         report.add(.heading("Coverage", level: 1))
         report.add(.figure(name: "neurons-per-recording", svg: Plots.bars(
             categories: perRecording.map(\.name),

@@ -95,8 +95,8 @@ public enum Homogenizer {
                 guard let processed else {
                     let job = jobs[i], input = sources[job.source].input
                     let source = try Readers.openContinuous(input.path, reader: input.reader, options: input.options)
-                    try ContinuousProcessor.process(source, groupName: job.group, sha256: job.info.sha256, lab: input.lab,
-                                                    options: options.continuousResolved, writer: writer) { fraction in
+                    summary.warnings += try ContinuousProcessor.process(source, groupName: job.group, sha256: job.info.sha256, lab: input.lab,
+                                                                        options: options.continuousResolved, writer: writer) { fraction in
                         progress.update(completed: i, total: jobs.count, label: "\(job.group) \(Int(fraction * 100))%")
                     }
                     summary.written.append(job.group)

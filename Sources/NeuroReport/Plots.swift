@@ -153,6 +153,35 @@ public enum Plots {
         return svg
     }
 
+    /// Lines over a shared x axis with axes, ticks and a legend.
+    public static func lines(series: [(name: String, x: [Double], y: [Double], color: String)], title: String,
+                             xLabel: String, yLabel: String) -> SVGDocument {
+        let left: Double = 64, top: Double = 36, width: Double = 640, height: Double = 260
+        var svg = SVGDocument(width: left + width + 30, height: top + height + 50)
+        svg.text(title, x: left, y: 20, size: 13, weight: "bold")
+        let xs = series.flatMap(\.x).filter(\.isFinite), ys = series.flatMap(\.y).filter(\.isFinite)
+        let xMin = xs.min() ?? 0, xMax = max(xs.max() ?? 1, xMin + 1e-12)
+        let yMin = ys.min() ?? 0, yMax = max(ys.max() ?? 1, yMin + 1e-12)
+        for s in series {
+            let points = zip(s.x, s.y).map { (left + ($0 - xMin) / (xMax - xMin) * width, top + height - ($1 - yMin) / (yMax - yMin) * height) }
+            svg.polyline(points, stroke: s.color)
+        }
+        axisTicks(&svg, range: xMin...xMax, x: left, y: top + height, width: width)
+        svg.line(x1: left, y1: top, x2: left, y2: top + height, stroke: "#555")
+        for tick in niceTicks(yMin...yMax) {
+            let y = top + height - (tick - yMin) / (yMax - yMin) * height
+            svg.line(x1: left - 4, y1: y, x2: left, y2: y, stroke: "#555")
+            svg.text(SVGDocument.number(tick), x: left - 6, y: y + 3, size: 9, anchor: .end)
+        }
+        svg.text(xLabel, x: left + width / 2, y: top + height + 38, size: 11, anchor: .middle)
+        svg.text(yLabel, x: 16, y: top + height / 2, size: 11, anchor: .middle, rotate: -90)
+        for (i, s) in series.enumerated() {
+            svg.rect(x: left + width - 150, y: top + 6 + Double(i) * 16, width: 10, height: 10, fill: s.color)
+            svg.text(s.name, x: left + width - 134, y: top + 15 + Double(i) * 16, size: 10)
+        }
+        return svg
+    }
+
     private static func pow10(_ x: Double) -> Double { Foundation.pow(10, x) }
 }
 

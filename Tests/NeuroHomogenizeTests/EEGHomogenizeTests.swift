@@ -69,3 +69,25 @@ struct EEGHomogenizeTests {
         #expect(abs(r.events[0].onset - 589.0 / 2048) < 1e-12)
     }
 }
+
+@Suite("EEG report page", .serialized)
+struct EEGReportTests {
+    @Test("an EEG file's report has a table row, traces before and after, and a PSD per recording")
+    func reportPage() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var options = HomogenizeOptions()
+        options.continuous.lowFrequency = 1
+        options.continuous.highFrequency = 40
+        _ = try Homogenizer.run(inputs: [HomogenizationInput(path: TestSupport.path("Datasets/eeg/test.vhdr"))], output: "\(dir)/eeg.nc",
+                                title: "eeg", options: options, provenance: Provenance(toolVersion: "test", commandLine: "t"))
+        let report = try HomogenizationReport.make(from: "\(dir)/eeg.nc")
+        try report.write(directory: dir, name: "page")
+        let markdown = try String(contentsOfFile: "\(dir)/page.md", encoding: .utf8)
+        #expect(markdown.contains("## EEG/MEG recordings"))
+        #expect(markdown.contains("| test | brainvision | 1000.0 | 256.0 | 26 eeg, 6 misc | 13 | 1.0–40.0 Hz; notch none |"))
+        for figure in ["eeg-before-test", "eeg-after-test", "eeg-psd-test"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/figures/page/\(figure).svg"), "\(figure)")
+        }
+        #expect(!markdown.contains("Coverage"))
+    }
+}

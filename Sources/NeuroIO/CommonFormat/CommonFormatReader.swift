@@ -36,6 +36,14 @@ public final class CommonFormatFile {
         globalAttributes.first { $0.key == key }?.value
     }
 
+    /// One attribute of recording `name` (text form), without reading its samples.
+    public func recordingAttribute(_ name: String, _ key: String) throws -> String? {
+        guard let g = try file.group(named: name, in: file.root) else {
+            throw NeuroIOError.missingKey(path, key: "recording '\(name)'", available: recordingNames)
+        }
+        return file.textAttribute(key, in: g) ?? file.numericAttribute(key, in: g).map { $0.map { "\($0)" }.joined(separator: ", ") }
+    }
+
     /// Reads recording `name` whole.
     public func recording(_ name: String) throws -> Recording {
         guard let g = try file.group(named: name, in: file.root) else {
