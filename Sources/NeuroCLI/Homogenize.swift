@@ -42,7 +42,7 @@ struct Homogenize: ParsableCommand {
     @Option(help: "Line-noise frequencies to notch out of EEG/MEG channels, comma-separated (e.g. 50,100,150).")
     var notch: String?
 
-    @Option(help: "Resampler: auto (linear up, anti-aliased polyphase down), linear, cubic, reference, polyphase. EEG/MEG always use polyphase.")
+    @Option(help: "Resampler. Calcium: auto (linear up, anti-aliased polyphase down), linear, cubic, reference, polyphase. EEG/MEG: polyphase (streaming, default) or fft (MNE's whole-record default).")
     var resampler: ResamplingMethod = .auto
 
     @Option(help: "Causal smoother: none, moving, gaussian, exponential.")
@@ -123,6 +123,7 @@ struct Homogenize: ParsableCommand {
         }
         if let rate { o.target = rate == "native" ? .native : .rate(Double(rate)!) }
         o.resampler = resampler
+        o.continuous.fftResampling = resampler == .fft
         switch smooth {
         case "none": o.smoothing = .none
         case "moving":

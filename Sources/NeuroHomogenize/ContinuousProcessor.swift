@@ -14,6 +14,9 @@ public struct ContinuousOptions: Sendable {
     public var highFrequency: Double?
     /// Line-noise frequencies to notch out (50 or 60 Hz and harmonics).
     public var notch: [Double] = []
+    /// Streaming polyphase resampling (default), or MNE's whole-record FFT resampling (`fft`), which
+    /// holds each channel in memory.
+    public var fftResampling = false
 
     public init() {}
 }
@@ -51,7 +54,7 @@ public enum ContinuousProcessor {
             : try designed(source.path) { try MNEFilterDesign.bandPass(rate: rate, low: options.lowFrequency, high: options.highFrequency) }
 
         var channels = try signals.indices.map { k in
-            try ChannelPipeline(signal: signals[k], outputRate: rate, notch: filtered.contains(k) ? notchTaps : nil,
+            try ChannelPipeline(signal: signals[k], outputRate: rate, fft: options.fftResampling, notch: filtered.contains(k) ? notchTaps : nil,
                                 band: filtered.contains(k) ? bandTaps : nil, file: source.path)
         }
         let sampleCount = channels.map(\.outputLength).min()!
@@ -119,7 +122,7 @@ public enum ContinuousProcessor {
             ("original_sampling_rates", .text(rates.map { "\($0)" }.joined(separator: ", "))),
             ("original_samples", .integer(source.signals.map(\.sampleCount).max() ?? 0)),
             ("dt", .number(1 / rate)),
-            ("resampler", .text(rates == [rate] ? "none" : "polyphase")),
+            ("resampler", .text(rates == [rate] ? "none" : (options.fftResampling ? "fft" : "polyphase"))),
             ("resampler_detail", .text(channels.map(\.resamplingSummary).uniqued().joined(separator: "; "))),
             ("filter_low", .number(options.lowFrequency ?? 0)),
             ("filter_high", .number(options.highFrequency ?? 0)),
@@ -137,6 +140,8 @@ public enum ContinuousProcessor {
 /// Resampling and filtering of one channel.
 struct ChannelPipeline: @unchecked Sendable {
     private var resampler: StreamingPolyphase?
+    /// FFT resampling: the whole channel, resampled at `finish`.
+    private var whole: (up: Int, down: Int, samples: [Double])?
     private var hold: SampleAndHold?
     private var notch: ZeroPhaseFIR?
     private var band: ZeroPhaseFIR?
@@ -144,11 +149,14 @@ struct ChannelPipeline: @unchecked Sendable {
     let resamplingSummary: String
     var bandLength: Int { band?.taps.count ?? 0 }
 
-    init(signal: SignalInfo, outputRate: Double, notch: [Double]?, band: [Double]?, file: String) throws {
+    init(signal: SignalInfo, outputRate: Double, fft: Bool, notch: [Double]?, band: [Double]?, file: String) throws {
         let (up, down) = try Ratio.rational(outputRate / signal.samplingRate, file: file, signal: signal.originalLabel)
         if signal.kind == .stim {
             hold = up == down ? nil : SampleAndHold(up: up, down: down)
             resamplingSummary = up == down ? "none" : "stim: sample and hold \(up)/\(down)"
+        } else if up != down && fft {
+            whole = (up, down, [])
+            resamplingSummary = "fft (MNE: npad 100, boxcar, reflect_limited) \(up)/\(down)"
         } else if up != down {
             let r = PolyphaseResampler(up: up, down: down)
             resampler = StreamingPolyphase(r)
@@ -156,13 +164,23 @@ struct ChannelPipeline: @unchecked Sendable {
         } else {
             resamplingSummary = "none"
         }
-        outputLength = up == down ? signal.sampleCount : PolyphaseResampler(up: up, down: down).outputLength(signal.sampleCount)
+        if up == down {
+            outputLength = signal.sampleCount
+        } else if fft && signal.kind != .stim {
+            outputLength = Int((Double(signal.sampleCount) * Double(up) / Double(down)).rounded(.toNearestOrEven))
+        } else {
+            outputLength = PolyphaseResampler(up: up, down: down).outputLength(signal.sampleCount)
+        }
         self.notch = notch.map { ZeroPhaseFIR(taps: $0) }
         self.band = band.map { ZeroPhaseFIR(taps: $0) }
     }
 
     mutating func push(_ samples: [Double]) -> [Double] {
         var x = samples
+        if whole != nil {
+            whole!.samples += x
+            return []
+        }
         if resampler != nil { x = resampler!.push(x) }
         if hold != nil { x = hold!.push(x) }
         if notch != nil { x = notch!.push(x) }
@@ -172,6 +190,7 @@ struct ChannelPipeline: @unchecked Sendable {
 
     mutating func finish() -> [Double] {
         var x: [Double] = []
+        if let w = whole { x = FFTResampler.resample(w.samples, up: w.up, down: w.down) }
         if resampler != nil { x = resampler!.finish() }
         if hold != nil { x = hold!.finish() }
         if notch != nil { x = notch!.push(x) + notch!.finish() }

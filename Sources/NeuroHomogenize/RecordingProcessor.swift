@@ -116,7 +116,12 @@ public enum RecordingProcessor {
             for i in 0..<n { values.append(contentsOf: traces.row(i)); values.append(contentsOf: residual.row(i)) }
             stacked = Matrix(rows: n, columns: traces.columns * 2, values: values)
         }
-        let resampled = try Resampling.resample(times: times, data: stacked, dt: dt, method: options.resampler)
+        let resampled: Resampling.Output
+        do {
+            resampled = try Resampling.resample(times: times, data: stacked, dt: dt, method: options.resampler)
+        } catch let error as ResamplingError {
+            throw fail(.invalidParameter(error.description))
+        }
         guard resampled.grid.count >= 2 else { throw fail(.tooFewSamplesForResampling(samples: resampled.grid.count)) }
         let m = resampled.grid.count
         let width = traces.columns

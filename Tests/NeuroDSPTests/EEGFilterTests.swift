@@ -102,3 +102,21 @@ struct EEGFilterTests {
         #expect(throws: MNEFilterDesign.Failure.self) { try MNEFilterDesign.notch(rate: 100, frequencies: [50]) }
     }
 }
+
+@Suite("FFT resampling against MNE")
+struct FFTResamplingTests {
+    @Test("equals mne.filter.resample (method fft, its defaults) (max |Δ| ≤ 1e-12 of the scale)")
+    func matchesMNE() throws {
+        let f = try TestSupport.json("Tests/Fixtures/eeg/dsp_resample_fft.json")
+        let inputs = f["inputs"] as! [String: Any]
+        for case let c as [String: Any] in f["cases"] as! [Any] {
+            let x = TestSupport.doubles(inputs[c["input"] as! String])
+            let from = Int(TestSupport.number(c["from_hz"])!), to = Int(TestSupport.number(c["to_hz"])!)
+            let y = FFTResampler.resample(x, up: to, down: from)
+            let expected = TestSupport.doubles(c["mne"])
+            let scale = x.map(abs).max()!
+            #expect(y.count == expected.count)
+            #expect(TestSupport.maxAbsDifference(y, expected) <= 1e-12 * scale, "\(from) → \(to)")
+        }
+    }
+}

@@ -58,6 +58,38 @@ struct EEGHomogenizeTests {
         #expect(r.attribute("filter_design")?.description.hasPrefix("MNE firwin, hamming, zero-phase") == true)
     }
 
+    @Test("--resampler fft resamples each whole channel as MNE's default does")
+    func fftResampling() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var options = HomogenizeOptions()
+        options.target = .rate(256)
+        options.precision = .float64
+        options.continuous.fftResampling = true
+        let path = TestSupport.path("Datasets/eeg/test.edf")
+        let summary = try Homogenizer.run(inputs: [HomogenizationInput(path: path)], output: "\(dir)/out.nc", title: "t",
+                                          options: options, provenance: provenance)
+        let r = try CommonFormatFile(path: "\(dir)/out.nc").recording(summary.written[0])
+        let source = try Readers.openContinuous(path)
+        let raw = try source.readAllSamples()
+        #expect(r.attribute("resampler") == .text("fft"))
+        for k in [0, 5, 100] {
+            let expected = FFTResampler.resample(raw[k], up: 1, down: 2)
+            #expect(TestSupport.maxAbsDifference(r.data.column(k), expected) <= 1e-12 * (raw[k].map(abs).max() ?? 1))
+        }
+    }
+
+    @Test("--resampler fft is refused for irregular calcium traces with a clear message")
+    func fftForCalcium() throws {
+        var options = HomogenizeOptions()
+        options.resampler = .fft
+        let dir = try TestSupport.temporaryDirectory()
+        #expect(throws: (any Error).self) {
+            try Homogenizer.run(inputs: [HomogenizationInput(path: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"))],
+                                output: "\(dir)/out.nc", title: "t", options: options, provenance: provenance)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
     @Test("units are volts for EEG and the stim channel keeps integer codes")
     func unitsAndStim() throws {
         let (r, _) = try homogenize("Datasets/eeg/test.bdf", rate: 256, low: nil, high: nil, notch: [])
