@@ -30,12 +30,15 @@ public struct Channel: Equatable, Sendable {
     public var kind: ChannelKind
     /// Physical unit of the samples (`1` for dimensionless fluorescence ratios, `V`, `T`, `T/m`, …).
     public var unit: String
+    /// Sensor position `[x, y, z]` in metres (head coordinates), when known.
+    public var position: [Double]?
 
-    public init(name: String, originalLabel: String = "", kind: ChannelKind = .calcium, unit: String = "1") {
+    public init(name: String, originalLabel: String = "", kind: ChannelKind = .calcium, unit: String = "1", position: [Double]? = nil) {
         self.name = name
         self.originalLabel = originalLabel
         self.kind = kind
         self.unit = unit
+        self.position = position
     }
 }
 

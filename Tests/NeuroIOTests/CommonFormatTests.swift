@@ -113,3 +113,19 @@ struct StreamingWriteTests {
         }
     }
 }
+
+@Suite("Common format: sensor positions", .serialized)
+struct PositionTests {
+    @Test("positions are written as (channel, xyz) with NaN for unknown and read back")
+    func roundTrip() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let r = Recording(name: "eeg", time: [0, 0.5, 1], samplingRate: 2,
+                          channels: [Channel(name: "Cz", kind: .eeg, unit: "V", position: [0, 0.01, 0.1]),
+                                     Channel(name: "EXG1", kind: .eeg, unit: "V")],
+                          data: Matrix(rows: 3, columns: 2, values: [1, 2, 3, 4, 5, 6]), recorded: [true, true], labeled: [true, false])
+        let writer = try CommonFormatWriter(path: "\(dir)/p.nc", precision: .float64, globalAttributes: [])
+        try writer.write(r)
+        try writer.commit()
+        #expect(try CommonFormatFile(path: "\(dir)/p.nc").recording("eeg") == r)
+    }
+}

@@ -61,11 +61,14 @@ public final class CommonFormatFile {
         let kinds = try file.readStrings(try file.requireVariable("kind", in: g))
         let units = try file.readStrings(try file.requireVariable("unit", in: g))
         let originals = try file.readStrings(try file.requireVariable("original_label", in: g))
+        let positions = try file.variable("position", in: g).map { try file.readDoubles($0) }
         let channels = try names.indices.map { i -> Channel in
             guard let kind = ChannelKind(rawValue: kinds[i]) else {
                 throw NeuroIOError.badValue(path, field: "\(name)/kind", detail: "unknown channel kind '\(kinds[i])'")
             }
-            return Channel(name: names[i], originalLabel: originals[i], kind: kind, unit: units[i])
+            let xyz = positions.map { Array($0[(3 * i)..<(3 * i + 3)]) }
+            return Channel(name: names[i], originalLabel: originals[i], kind: kind, unit: units[i],
+                           position: xyz?.contains(where: \.isNaN) == false ? xyz : nil)
         }
         var events: [Event] = []
         if let onset = try file.variable("event_onset", in: g) {

@@ -264,6 +264,14 @@ public final class RecordingStream {
         let kindVar = try file.defineVariable("kind", type: .string, dimensions: ["channel"], in: g)
         let unitVar = try file.defineVariable("unit", type: .string, dimensions: ["channel"], in: g)
         let originalVar = try file.defineVariable("original_label", type: .string, dimensions: ["channel"], in: g)
+        var positionVar: NetCDFVariable?
+        if layout.channels.contains(where: { $0.position != nil }) {
+            try file.defineDimension("xyz", length: 3, in: g)
+            let v = try file.defineVariable("position", type: .double, dimensions: ["channel", "xyz"], in: g)
+            try file.putAttribute("units", text: "m", on: v, in: g)
+            try file.putAttribute("long_name", text: "sensor position (head coordinates); NaN when unknown", on: v, in: g)
+            positionVar = v
+        }
         var eventVars: (NetCDFVariable, NetCDFVariable, NetCDFVariable)?
         if !layout.events.isEmpty {
             try file.defineDimension("event", length: layout.events.count, in: g)
@@ -284,6 +292,9 @@ public final class RecordingStream {
         try file.write(layout.channels.map(\.kind.rawValue), to: kindVar)
         try file.write(layout.channels.map(\.unit), to: unitVar)
         try file.write(layout.channels.map(\.originalLabel), to: originalVar)
+        if let positionVar {
+            try file.write(layout.channels.flatMap { $0.position ?? [.nan, .nan, .nan] }, to: positionVar)
+        }
         if let (onset, duration, label) = eventVars {
             try file.write(layout.events.map(\.onset), to: onset)
             try file.write(layout.events.map(\.duration), to: duration)
