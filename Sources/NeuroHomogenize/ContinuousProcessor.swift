@@ -3,6 +3,7 @@ import Foundation
 import NeuroCore
 import NeuroDSP
 import NeuroIO
+import NeuroSpectral
 
 /// Options of the continuous (EEG/MEG) path of homogenization.
 public struct ContinuousOptions: Sendable {
@@ -17,6 +18,8 @@ public struct ContinuousOptions: Sendable {
     /// Streaming polyphase resampling (default), or MNE's whole-record FFT resampling (`fft`), which
     /// holds each channel in memory.
     public var fftResampling = false
+    /// Flag EEG/MEG channels whose log-PSD is an outlier (``BadChannels``) in a `bad` mask.
+    public var detectBadChannels = true
 
     public init() {}
 }
@@ -77,14 +80,19 @@ public enum ContinuousProcessor {
         let stream = try writer.begin(layout)
         var written = 0
         var pending = Array(repeating: [Double](), count: signals.count)
+        // Spectra of the output EEG/MEG channels, for bad-channel detection (2-s Welch segments).
+        let sensors = signals.indices.filter { [.eeg, .megMag, .megGrad].contains(signals[$0].kind) }
+        let segment = max(2, min(Int(2 * rate), sampleCount))
+        var spectra = options.detectBadChannels ? sensors.map { _ in StreamingWelch(rate: rate, segmentLength: segment) } : []
         func emit() throws {
             let ready = min(pending.map(\.count).min()!, sampleCount - written)
             guard ready > 0 else { return }
             var block = Matrix(rows: ready, columns: signals.count)
             for k in signals.indices {
                 for i in 0..<ready { block.values[i * signals.count + k] = pending[k][i] }
-                pending[k].removeFirst(ready)
             }
+            for (j, k) in sensors.enumerated() where !spectra.isEmpty { spectra[j].push(Array(pending[k].prefix(ready))) }
+            for k in signals.indices { pending[k].removeFirst(ready) }
             try stream.append(data: block)
             written += ready
         }
@@ -98,7 +106,20 @@ public enum ContinuousProcessor {
         let rest = ChannelPipeline.run(&channels) { _, pipeline in pipeline.finish() }
         for k in signals.indices { pending[k] += rest[k] }
         try emit()
-        try stream.finish()
+        var masks: [(name: String, values: [Bool], description: String)] = []
+        var extra: [(key: String, value: AttributeValue)] = []
+        if !spectra.isEmpty, let first = spectra[0].finish() {
+            let psds = spectra.map { $0.finish()?.density ?? [] }
+            let flags = BadChannels.flag(frequencies: first.frequencies, psds: psds, low: 1, high: min(100, rate / 2))
+            var bad = [Bool](repeating: false, count: signals.count)
+            for (j, k) in sensors.enumerated() { bad[k] = flags[j] }
+            masks.append(("bad", bad, "channel flagged as bad: its log-PSD is an outlier among the EEG/MEG channels (kept, not dropped)"))
+            let names = signals.indices.filter { bad[$0] }.map { signals[$0].name }
+            extra.append(("bad_channels", .text(names.joined(separator: ", "))))
+            extra.append(("bad_channel_rule", .text("log10 Welch PSD 1–\(min(100, rate / 2)) Hz, RMS distance to the median; outside Q1−10·IQR…Q3+10·IQR")))
+            if !names.isEmpty { warnings.append("\(source.path): flagged \(names.count) bad channel(s): \(names.prefix(8).joined(separator: ", "))") }
+        }
+        try stream.finish(masks: masks, attributes: extra)
         return warnings
     }
 

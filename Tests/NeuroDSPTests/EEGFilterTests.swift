@@ -120,3 +120,22 @@ struct FFTResamplingTests {
         }
     }
 }
+
+@Suite("Bad-channel detection")
+struct BadChannelTests {
+    @Test("a flat channel and a channel with 100× the power are flagged; ordinary ones are not")
+    func outliers() {
+        let f = (0...128).map { Double($0) }
+        var rng = SystemRandomNumberGenerator()
+        var psds = (0..<20).map { _ in f.map { 1 / max($0, 1) * Double.random(in: 0.8...1.25, using: &rng) } }
+        psds[3] = f.map { _ in 0 }
+        psds[7] = psds[7].map { $0 * 100 }
+        let flags = BadChannels.flag(frequencies: f, psds: psds)
+        #expect(flags.indices.filter { flags[$0] } == [3, 7])
+    }
+
+    @Test("fewer than four channels: only flat ones are flagged")
+    func fewChannels() {
+        #expect(BadChannels.flag(frequencies: [0, 1, 2], psds: [[1, 1, 1], [0, 0, 0], [100, 100, 100]]) == [false, true, false])
+    }
+}

@@ -90,6 +90,24 @@ struct EEGHomogenizeTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
+    @Test("outlying channels are flagged in a bad mask, not dropped")
+    func badChannelMask() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var options = HomogenizeOptions()
+        options.continuous.lowFrequency = 1
+        options.continuous.highFrequency = 40
+        let summary = try Homogenizer.run(inputs: [HomogenizationInput(path: TestSupport.path("Datasets/eeg/test.edf"))], output: "\(dir)/out.nc",
+                                          title: "t", options: options, provenance: provenance)
+        let file = try CommonFormatFile(path: "\(dir)/out.nc")
+        let r = try file.recording(summary.written[0])
+        let bad = try #require(try file.channelMask(summary.written[0], "bad"))
+        let flagged = r.channels.indices.filter { bad[$0] }.map { r.channels[$0].originalLabel }
+        #expect(flagged.contains("Ergo-Left") && flagged.contains("Ergo-Right"))
+        #expect(flagged.count < 10)
+        #expect(r.recorded.allSatisfy { $0 })
+        #expect(summary.warnings.contains { $0.contains("flagged \(flagged.count) bad channel(s)") })
+    }
+
     @Test("units are volts for EEG and the stim channel keeps integer codes")
     func unitsAndStim() throws {
         let (r, _) = try homogenize("Datasets/eeg/test.bdf", rate: 256, low: nil, high: nil, notch: [])

@@ -41,3 +41,21 @@ struct WelchTests {
         #expect(freqs[psd.indices.max { psd[$0] < psd[$1] }!] == 10)
     }
 }
+
+@Suite("Streaming Welch")
+struct StreamingWelchTests {
+    @Test("accumulating in pieces equals Welch on the whole signal (relative |Δ| ≤ 1e-12)")
+    func piecesEqualWhole() throws {
+        let x = TestSupport.matrixRows(try TestSupport.json("Tests/Fixtures/eeg/dsp_filter.json")["x"])[1]
+        let (freqs, whole) = Welch.psd(x, rate: 256, segmentLength: 512)
+        var stream = StreamingWelch(rate: 256, segmentLength: 512)
+        var start = 0
+        for size in [3, 500, 1, 900, 10_000] where start < x.count {
+            stream.push(Array(x[start..<min(x.count, start + size)]))
+            start += size
+        }
+        let (f, p) = try #require(stream.finish())
+        #expect(f == freqs)
+        #expect(zip(p, whole).allSatisfy { abs($0 - $1) <= 1e-12 * abs($1) + 1e-300 })
+    }
+}

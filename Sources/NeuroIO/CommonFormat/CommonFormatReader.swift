@@ -44,6 +44,14 @@ public final class CommonFormatFile {
         return file.textAttribute(key, in: g) ?? file.numericAttribute(key, in: g).map { $0.map { "\($0)" }.joined(separator: ", ") }
     }
 
+    /// A per-channel flag variable of recording `name` other than `recorded`/`labeled` (`bad`), or nil.
+    public func channelMask(_ name: String, _ variable: String) throws -> [Bool]? {
+        guard let g = try file.group(named: name, in: file.root) else {
+            throw NeuroIOError.missingKey(path, key: "recording '\(name)'", available: recordingNames)
+        }
+        return try file.variable(variable, in: g).map { try file.readDoubles($0).map { $0 != 0 } }
+    }
+
     /// Reads recording `name` whole.
     public func recording(_ name: String) throws -> Recording {
         guard let g = try file.group(named: name, in: file.root) else {

@@ -341,8 +341,11 @@ public final class RecordingStream {
         }
     }
 
-    /// Stores the last, partial chunk and checks that every declared row was written.
-    public func finish() throws {
+    /// Stores the last, partial chunk and checks that every declared row was written. `masks` are
+    /// per-channel flags known only once all samples were seen (`bad`), and `attributes` facts of the
+    /// same kind; both are added to the recording's group.
+    public func finish(masks: [(name: String, values: [Bool], description: String)] = [],
+                       attributes: [(key: String, value: AttributeValue)] = []) throws {
         if pendingData.rows > 0 { try store(pendingData, pendingResidual, rows: 0..<pendingData.rows) }
         pendingData = Matrix(rows: 0, columns: pendingData.columns)
         file = nil
@@ -350,6 +353,25 @@ public final class RecordingStream {
         residual = nil
         guard rowsWritten == layout.sampleCount else {
             throw NeuroIOError.writeFailed(writer.path, detail: "recording '\(layout.name)': \(rowsWritten) of \(layout.sampleCount) rows written")
+        }
+        guard !masks.isEmpty || !attributes.isEmpty else { return }
+        do {
+            let netcdf = try NetCDFFile.openForWriting(writer.temporaryPath)
+            guard let g = try netcdf.group(named: layout.name, in: netcdf.root) else {
+                throw NeuroIOError.writeFailed(writer.path, detail: "recording '\(layout.name)' vanished")
+            }
+            for mask in masks {
+                precondition(mask.values.count == layout.channels.count, "mask \(mask.name) has the wrong length")
+                let v = try netcdf.defineVariable(mask.name, type: .int8, dimensions: ["channel"], in: g)
+                try netcdf.putAttribute("dtype", text: "bool", on: v, in: g)
+                try netcdf.putAttribute("long_name", text: mask.description, on: v, in: g)
+                try netcdf.write(mask.values, to: v)
+            }
+            for (key, value) in attributes { try writer.put(key, value, on: nil, in: g, file: netcdf) }
+            try netcdf.close()
+        } catch {
+            writer.abandon()
+            throw writer.naming(error)
         }
     }
 
