@@ -42,6 +42,15 @@ struct Homogenize: ParsableCommand {
     @Option(help: "Line-noise frequencies to notch out of EEG/MEG channels, comma-separated (e.g. 50,100,150).")
     var notch: String?
 
+    @Flag(help: "EEG/MEG: per-sensor-type normalisation (subtract the across-channel mean at each sample, divide by the group's standard deviation).")
+    var normalizeSensors = false
+
+    @Option(help: "EEG/MEG: cut the recording into consecutive windows of this many seconds (window_start variable; the incomplete tail is dropped).")
+    var window: Double?
+
+    @Flag(help: "EEG/MEG: do not flag outlying channels in a bad mask.")
+    var noBadChannels = false
+
     @Option(help: "Resampler. Calcium: auto (linear up, anti-aliased polyphase down), linear, cubic, reference, polyphase. EEG/MEG: polyphase (streaming, default) or fft (MNE's whole-record default).")
     var resampler: ResamplingMethod = .auto
 
@@ -112,6 +121,12 @@ struct Homogenize: ParsableCommand {
     func makeOptions() throws -> HomogenizeOptions {
         var o = HomogenizeOptions()
         if let dt { o.target = .dt(dt) }
+        o.continuous.normalizeBySensorType = normalizeSensors
+        o.continuous.detectBadChannels = !noBadChannels
+        if let window {
+            guard window > 0 && window.isFinite else { throw ValidationError("--window must be a positive number of seconds") }
+            o.continuous.windowSeconds = window
+        }
         o.continuous.lowFrequency = lFreq
         o.continuous.highFrequency = hFreq
         if let notch {

@@ -20,6 +20,13 @@ public struct ContinuousOptions: Sendable {
     public var fftResampling = false
     /// Flag EEG/MEG channels whose log-PSD is an outlier (``BadChannels``) in a `bad` mask.
     public var detectBadChannels = true
+    /// Per-sensor-type normalisation (BrainOmni): within each group of EEG, magnetometer and gradiometer
+    /// channels, subtract the across-channel mean at every sample, then divide by the group's standard
+    /// deviation over the whole recording (found in a first pass, so memory stays bounded).
+    public var normalizeBySensorType = false
+    /// Cut the recording into consecutive windows of this many seconds (`window_start` variable; an
+    /// incomplete last window is dropped from the data).
+    public var windowSeconds: Double?
 
     public init() {}
 }
@@ -56,11 +63,56 @@ public enum ContinuousProcessor {
         let bandTaps = options.lowFrequency == nil && options.highFrequency == nil ? nil
             : try designed(source.path) { try MNEFilterDesign.bandPass(rate: rate, low: options.lowFrequency, high: options.highFrequency) }
 
-        var channels = try signals.indices.map { k in
-            try ChannelPipeline(signal: signals[k], outputRate: rate, fft: options.fftResampling, notch: filtered.contains(k) ? notchTaps : nil,
-                                band: filtered.contains(k) ? bandTaps : nil, file: source.path)
+        func pipelines() throws -> [ChannelPipeline] {
+            try signals.indices.map { k in
+                try ChannelPipeline(signal: signals[k], outputRate: rate, fft: options.fftResampling, notch: filtered.contains(k) ? notchTaps : nil,
+                                    band: filtered.contains(k) ? bandTaps : nil, file: source.path)
+            }
         }
-        let sampleCount = channels.map(\.outputLength).min()!
+        let channels = try pipelines()
+        let fullCount = channels.map(\.outputLength).min()!
+        var sampleCount = fullCount
+        var windows: [Double] = []
+        if let seconds = options.windowSeconds {
+            let length = Int((seconds * rate).rounded())
+            guard length >= 1, length <= fullCount else {
+                throw NeuroIOError.badValue(source.path, field: "window", detail: "\(seconds) s windows do not fit \(Double(fullCount) / rate) s of data")
+            }
+            let count = fullCount / length
+            sampleCount = count * length
+            windows = (0..<count).map { Double($0 * length) / rate }
+        }
+        /// Runs every block (and the end) through fresh pipelines, handing on complete rows.
+        func stream(progress: (Double) -> Void, _ handle: (Matrix) throws -> Void) throws {
+            var channels = try pipelines()
+            var assembler = RowAssembler(channels: signals.count, limit: sampleCount)
+            for b in 0..<source.blockCount {
+                let samples = try source.readBlock(b)
+                let outputs = ChannelPipeline.run(&channels) { k, pipeline in pipeline.push(samples[k]) }
+                if let rows = assembler.add(outputs) { try handle(rows) }
+                progress(Double(b + 1) / Double(source.blockCount))
+            }
+            let rest = ChannelPipeline.run(&channels) { _, pipeline in pipeline.finish() }
+            if let rows = assembler.add(rest) { try handle(rows) }
+        }
+        // Per-sensor-type normalisation needs each group's standard deviation: a first pass finds it.
+        let groups = options.normalizeBySensorType
+            ? [ChannelKind.eeg, .megMag, .megGrad].map { kind in signals.indices.filter { signals[$0].kind == kind } }.filter { !$0.isEmpty }
+            : []
+        var groupScale = [Double](repeating: 1, count: groups.count)
+        if !groups.isEmpty {
+            var squares = [Double](repeating: 0, count: groups.count), counts = [Int](repeating: 0, count: groups.count)
+            try stream(progress: { progress(0.5 * $0) }) { rows in
+                for i in 0..<rows.rows {
+                    for (g, members) in groups.enumerated() {
+                        let mean = members.reduce(0) { $0 + rows[i, $1] } / Double(members.count)
+                        for c in members { squares[g] += (rows[i, c] - mean) * (rows[i, c] - mean) }
+                        counts[g] += members.count
+                    }
+                }
+            }
+            groupScale = zip(squares, counts).map { s, n in n > 0 && s > 0 ? (s / Double(n)).squareRoot() : 1 }
+        }
         var warnings: [String] = []
         for taps in [notchTaps, bandTaps].compactMap({ $0 }) where taps.count > sampleCount {
             warnings.append("\(source.path): filter length (\(taps.count) samples) is longer than the signal (\(sampleCount) samples at \(rate) Hz); distortion is likely")
@@ -76,36 +128,27 @@ public enum ContinuousProcessor {
             labeled: signals.map { ChannelNaming.position(of: $0.name) != nil || $0.kind != .eeg },
             events: source.events, hasResidual: false,
             attributes: attributes(source: source, sha256: sha256, lab: lab, rate: rate, sourceRate: sourceRate,
-                                   options: options, channels: channels, filtered: filtered.count, sampleCount: sampleCount))
-        let stream = try writer.begin(layout)
-        var written = 0
-        var pending = Array(repeating: [Double](), count: signals.count)
+                                   options: options, channels: channels, filtered: filtered.count, sampleCount: sampleCount)
+                + [("normalization", .text(groups.isEmpty ? "none" : "sensor-type"))]
+                + (groups.isEmpty ? [] : [("normalization_scales", .text(zip(groups, groupScale).map { "\(signals[$0.0[0]].kind.rawValue)=\($0.1)" }.joined(separator: ", ")))])
+                + (windows.isEmpty ? [] : [("window_length", .number(options.windowSeconds!)), ("window_count", .integer(windows.count))]),
+            windowStarts: windows)
+        let output = try writer.begin(layout)
         // Spectra of the output EEG/MEG channels, for bad-channel detection (2-s Welch segments).
         let sensors = signals.indices.filter { [.eeg, .megMag, .megGrad].contains(signals[$0].kind) }
         let segment = max(2, min(Int(2 * rate), sampleCount))
         var spectra = options.detectBadChannels ? sensors.map { _ in StreamingWelch(rate: rate, segmentLength: segment) } : []
-        func emit() throws {
-            let ready = min(pending.map(\.count).min()!, sampleCount - written)
-            guard ready > 0 else { return }
-            var block = Matrix(rows: ready, columns: signals.count)
-            for k in signals.indices {
-                for i in 0..<ready { block.values[i * signals.count + k] = pending[k][i] }
+        try stream(progress: { progress(groups.isEmpty ? $0 : 0.5 + 0.5 * $0) }) { rows in
+            var block = rows
+            for (g, members) in groups.enumerated() {
+                for i in 0..<block.rows {
+                    let mean = members.reduce(0) { $0 + block[i, $1] } / Double(members.count)
+                    for c in members { block[i, c] = (block[i, c] - mean) / groupScale[g] }
+                }
             }
-            for (j, k) in sensors.enumerated() where !spectra.isEmpty { spectra[j].push(Array(pending[k].prefix(ready))) }
-            for k in signals.indices { pending[k].removeFirst(ready) }
-            try stream.append(data: block)
-            written += ready
+            for (j, k) in sensors.enumerated() where !spectra.isEmpty { spectra[j].push(block.column(k)) }
+            try output.append(data: block)
         }
-        for b in 0..<source.blockCount {
-            let samples = try source.readBlock(b)
-            let outputs = ChannelPipeline.run(&channels) { k, pipeline in pipeline.push(samples[k]) }
-            for k in signals.indices { pending[k] += outputs[k] }
-            try emit()
-            progress(Double(b + 1) / Double(source.blockCount))
-        }
-        let rest = ChannelPipeline.run(&channels) { _, pipeline in pipeline.finish() }
-        for k in signals.indices { pending[k] += rest[k] }
-        try emit()
         var masks: [(name: String, values: [Bool], description: String)] = []
         var extra: [(key: String, value: AttributeValue)] = []
         if !spectra.isEmpty, let first = spectra[0].finish() {
@@ -119,7 +162,7 @@ public enum ContinuousProcessor {
             extra.append(("bad_channel_rule", .text("log10 Welch PSD 1–\(min(100, rate / 2)) Hz, RMS distance to the median; outside Q1−10·IQR…Q3+10·IQR")))
             if !names.isEmpty { warnings.append("\(source.path): flagged \(names.count) bad channel(s): \(names.prefix(8).joined(separator: ", "))") }
         }
-        try stream.finish(masks: masks, attributes: extra)
+        try output.finish(masks: masks, attributes: extra)
         return warnings
     }
 
@@ -155,10 +198,35 @@ public enum ContinuousProcessor {
                 : "MNE firwin, hamming, zero-phase; \(channels.first { $0.bandLength > 0 }?.bandLength ?? 0) taps")),
             ("notch", .text(options.notch.map { "\($0)" }.joined(separator: ", "))),
             ("filtered_channels", .integer(filtered)),
-            ("normalization", .text("none")),
         ]
         for (key, value) in source.attributes.sorted(by: { $0.key < $1.key }) { a.append(("source_" + key, .text(value))) }
         return a
+    }
+}
+
+/// Collects channel outputs (which may arrive in different amounts per block) into complete rows.
+struct RowAssembler {
+    private var pending: [[Double]]
+    private let limit: Int
+    private var emitted = 0
+
+    init(channels: Int, limit: Int) {
+        pending = Array(repeating: [], count: channels)
+        self.limit = limit
+    }
+
+    /// Adds each channel's new samples; returns the rows now complete (up to `limit` in all), if any.
+    mutating func add(_ outputs: [[Double]]) -> Matrix? {
+        for k in outputs.indices { pending[k] += outputs[k] }
+        let ready = min(pending.map(\.count).min() ?? 0, limit - emitted)
+        guard ready > 0 else { return nil }
+        var block = Matrix(rows: ready, columns: pending.count)
+        for k in pending.indices {
+            for i in 0..<ready { block.values[i * pending.count + k] = pending[k][i] }
+            pending[k].removeFirst(ready)
+        }
+        emitted += ready
+        return block
     }
 }
 

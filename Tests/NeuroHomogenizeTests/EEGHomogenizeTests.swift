@@ -108,6 +108,31 @@ struct EEGHomogenizeTests {
         #expect(summary.warnings.contains { $0.contains("flagged \(flagged.count) bad channel(s)") })
     }
 
+    @Test("per-sensor-type normalisation: zero mean across EEG channels at every sample, unit standard deviation overall")
+    func sensorTypeNormalisation() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var options = HomogenizeOptions()
+        options.continuous.lowFrequency = 1
+        options.continuous.normalizeBySensorType = true
+        options.continuous.windowSeconds = 2
+        options.precision = .float64
+        let summary = try Homogenizer.run(inputs: [HomogenizationInput(path: TestSupport.path("Datasets/eeg/test.vhdr"))], output: "\(dir)/out.nc",
+                                          title: "t", options: options, provenance: provenance)
+        let r = try CommonFormatFile(path: "\(dir)/out.nc").recording(summary.written[0])
+        let eeg = r.channels.indices.filter { r.channels[$0].kind == .eeg }
+        var squares = 0.0
+        for i in 0..<r.data.rows {
+            let row = eeg.map { r.data[i, $0] }
+            #expect(abs(row.reduce(0, +)) < 1e-9)
+            squares += row.reduce(0) { $0 + $1 * $1 }
+        }
+        #expect(abs((squares / Double(r.data.rows * eeg.count)).squareRoot() - 1) < 1e-9)
+        #expect(r.attribute("normalization") == .text("sensor-type"))
+        // Windows of 2 s at 256 Hz: 7.9 s of data give 3 windows and 1536 samples.
+        #expect(r.data.rows == 3 * 512)
+        #expect(r.attribute("window_count") == .integer(3))
+    }
+
     @Test("units are volts for EEG and the stim channel keeps integer codes")
     func unitsAndStim() throws {
         let (r, _) = try homogenize("Datasets/eeg/test.bdf", rate: 256, low: nil, high: nil, notch: [])

@@ -32,10 +32,13 @@ public struct RecordingLayout: Sendable {
     public var events: [Event]
     public var hasResidual: Bool
     public var attributes: [(key: String, value: AttributeValue)]
+    /// Onsets (s) of fixed-length analysis windows, written as `window_start(window)` when not empty.
+    public var windowStarts: [Double]
 
     public init(name: String, samplingRate: Double, sampleCount: Int, startTime: Double = 0, channels: [Channel],
                 recorded: [Bool], labeled: [Bool], events: [Event] = [], hasResidual: Bool = false,
-                attributes: [(key: String, value: AttributeValue)] = []) {
+                attributes: [(key: String, value: AttributeValue)] = [], windowStarts: [Double] = []) {
+        self.windowStarts = windowStarts
         self.name = name
         self.samplingRate = samplingRate
         self.sampleCount = sampleCount
@@ -264,6 +267,14 @@ public final class RecordingStream {
         let kindVar = try file.defineVariable("kind", type: .string, dimensions: ["channel"], in: g)
         let unitVar = try file.defineVariable("unit", type: .string, dimensions: ["channel"], in: g)
         let originalVar = try file.defineVariable("original_label", type: .string, dimensions: ["channel"], in: g)
+        var windowVar: NetCDFVariable?
+        if !layout.windowStarts.isEmpty {
+            try file.defineDimension("window", length: layout.windowStarts.count, in: g)
+            let v = try file.defineVariable("window_start", type: .double, dimensions: ["window"], in: g)
+            try file.putAttribute("units", text: "s", on: v, in: g)
+            try file.putAttribute("long_name", text: "onset of each fixed-length analysis window", on: v, in: g)
+            windowVar = v
+        }
         var positionVar: NetCDFVariable?
         if layout.channels.contains(where: { $0.position != nil }) {
             try file.defineDimension("xyz", length: 3, in: g)
@@ -292,6 +303,7 @@ public final class RecordingStream {
         try file.write(layout.channels.map(\.kind.rawValue), to: kindVar)
         try file.write(layout.channels.map(\.unit), to: unitVar)
         try file.write(layout.channels.map(\.originalLabel), to: originalVar)
+        if let windowVar { try file.write(layout.windowStarts, to: windowVar) }
         if let positionVar {
             try file.write(layout.channels.flatMap { $0.position ?? [.nan, .nan, .nan] }, to: positionVar)
         }
