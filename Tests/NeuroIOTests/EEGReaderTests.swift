@@ -91,6 +91,22 @@ struct EEGRoundTripTests {
         #expect(TestSupport.maxAbsDifference(read.map(\.2), written.map(\.2)) < 1e-9)
     }
 
+    @Test("an EDF written by MNE's exporter (edfio) reads as MNE reads it back")
+    func mneExport() throws {
+        let e = try expected("mne_export.edf")
+        let source = try Readers.openContinuous(TestSupport.path("Tests/Fixtures/eeg/roundtrip/mne_export.edf"))
+        let data = try source.readAllSamples()
+        let mne = e["mne"] as! [String: Any]
+        let sums = TestSupport.doubles(mne["sums"]), first = TestSupport.matrixRows(mne["first_samples"])
+        #expect(source.signals.map(\.originalLabel) == mne["ch_names"] as! [String])
+        for k in data.indices {
+            #expect(TestSupport.maxAbsDifference(Array(data[k].prefix(first[k].count)), first[k]) <= 1e-15)
+            #expect(abs(data[k].reduce(0, +) - sums[k]) <= 1e-9 * max(1e-6, abs(sums[k])))
+        }
+        let annotations = (mne["annotations"] as! [[Any]]).map { $0[2] as! String }
+        #expect(source.events.map(\.label) == annotations)
+    }
+
     @Test("EDF+D: gaps between records become NaN and a BAD_ACQ_SKIP event; annotations keep file time")
     func discontinuous() throws {
         let e = try expected("edfplus_discontinuous.edf")
