@@ -61,6 +61,8 @@ demo: build
 bench: build venv
 	$(PYTHON) Benchmarks/homogenize/make_data.py Benchmarks/.data/homogenize
 	$(PYTHON) Benchmarks/homogenize/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/homogenize
+	$(PYTHON) Benchmarks/eeg/make_data.py Benchmarks/.data/eeg
+	$(PYTHON) Benchmarks/eeg/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/eeg
 
 fixtures: venv
 	$(PYTHON) tools/python/make_fixtures.py

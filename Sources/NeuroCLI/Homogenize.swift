@@ -48,6 +48,9 @@ struct Homogenize: ParsableCommand {
     @Option(help: "EEG/MEG: cut the recording into consecutive windows of this many seconds (window_start variable; the incomplete tail is dropped).")
     var window: Double?
 
+    @Option(help: "EEG/MEG polyphase padding: reflect (MNE's default) or constant (zeros, SciPy's default).")
+    var resamplePadding: String = "reflect"
+
     @Flag(help: "EEG/MEG: do not flag outlying channels in a bad mask.")
     var noBadChannels = false
 
@@ -121,6 +124,10 @@ struct Homogenize: ParsableCommand {
     func makeOptions() throws -> HomogenizeOptions {
         var o = HomogenizeOptions()
         if let dt { o.target = .dt(dt) }
+        guard let padding = PolyphaseResampler.Padding(rawValue: resamplePadding), [.reflect, .constant, .edge].contains(padding) else {
+            throw ValidationError("--resample-padding must be reflect, constant or edge")
+        }
+        o.continuous.polyphasePadding = padding
         o.continuous.normalizeBySensorType = normalizeSensors
         o.continuous.detectBadChannels = !noBadChannels
         if let window {

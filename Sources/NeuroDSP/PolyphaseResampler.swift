@@ -17,6 +17,9 @@ public struct PolyphaseResampler: Sendable {
         /// Repeat the first and last samples outward (scipy's `padtype="edge"`); streams, and avoids the
         /// edge droop of zero padding on signals with an offset (raw EEG).
         case edge
+        /// Mirror the signal about its end samples without repeating them (scipy's `padtype="reflect"`,
+        /// which MNE's `Raw.resample(method="polyphase")` uses by default); streams.
+        case reflect
     }
 
     public let up: Int

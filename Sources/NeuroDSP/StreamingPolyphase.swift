@@ -10,6 +10,8 @@ public struct StreamingPolyphase: Sendable {
     private var produced = 0
     private var first: Double?
     private var last: Double?
+    /// The first samples, for reflection at the start.
+    private var head: [Double] = []
 
     public init(_ resampler: PolyphaseResampler) {
         precondition(resampler.padding != .mean, "streaming resampling cannot use mean padding (the mean is known only at the end)")
@@ -21,6 +23,8 @@ public struct StreamingPolyphase: Sendable {
         guard !samples.isEmpty else { return [] }
         if first == nil { first = samples[0] }
         last = samples[samples.count - 1]
+        let reach = resampler.taps.count / resampler.up + 2
+        if head.count < reach { head += samples.prefix(reach - head.count) }
         buffer += samples
         received += samples.count
         return produce(final: false)
@@ -35,6 +39,10 @@ public struct StreamingPolyphase: Sendable {
         let up = resampler.up, down = resampler.down
         let taps = resampler.taps, t = taps.count
         let total = final ? resampler.outputLength(received) : Int.max
+        let reach = t / up + 2
+        // Reflection at the start needs the first samples: wait for them (or for the end).
+        if resampler.padding == .reflect && !final && received < reach { return [] }
+        let padded = resampler.padding != .constant
         var out: [Double] = []
         while produced < total {
             let base = (produced + resampler.preRemove) * down
@@ -43,24 +51,56 @@ public struct StreamingPolyphase: Sendable {
             let lowNumerator = base - t + 1
             let mLow = lowNumerator <= 0 ? -((-lowNumerator) / up) : (lowNumerator + up - 1) / up
             var acc = 0.0
-            var m = max(mLow, resampler.padding == .edge ? mLow : 0)
-            let upper = resampler.padding == .edge ? mHigh : min(mHigh, received - 1)
+            var m = padded ? mLow : max(mLow, 0)
+            let upper = padded ? mHigh : min(mHigh, received - 1)
+            if m >= bufferStart && upper < received {
+                // Interior: every input sample is in the buffer; a tight loop without padding branches.
+                let lo = m
+                acc = taps.withUnsafeBufferPointer { h in
+                    buffer.withUnsafeBufferPointer { b in
+                        var sum = 0.0
+                        var j = lo
+                        while j <= upper {
+                            sum += h[base - j * up] * b[j - bufferStart]
+                            j += 1
+                        }
+                        return sum
+                    }
+                }
+                m = upper + 1
+            }
             while m <= upper {
                 let x: Double
-                if m < 0 { x = first ?? 0 } else if m >= received { x = last ?? 0 } else { x = buffer[m - bufferStart] }
+                if m >= 0 && m < received {
+                    x = buffer[m - bufferStart]
+                } else if resampler.padding == .reflect {
+                    let i = reflected(m, count: received)
+                    x = i < head.count ? head[i] : buffer[i - bufferStart]
+                } else {
+                    x = m < 0 ? (first ?? 0) : (last ?? 0)
+                }
                 acc += taps[base - m * up] * x
                 m += 1
             }
             out.append(acc)
             produced += 1
         }
-        // Drop input no later output needs.
+        // Drop input no later output needs (keeping enough of the end for a reflection).
         let nextBase = (produced + resampler.preRemove) * down
-        let keepFrom = max(0, min(received, (nextBase - t + 1) / up - 1))
-        if keepFrom > bufferStart {
+        let keepFrom = max(0, min(received - reach, (nextBase - t + 1) / up - 1))
+        if keepFrom > bufferStart && keepFrom <= received {
             buffer.removeFirst(keepFrom - bufferStart)
             bufferStart = keepFrom
         }
         return out
+    }
+
+    /// Index `m` mirrored into `0..<count` without repeating the ends (numpy/scipy "reflect").
+    private func reflected(_ m: Int, count n: Int) -> Int {
+        guard n > 1 else { return 0 }
+        let period = 2 * (n - 1)
+        var i = abs(m) % period
+        if i > n - 1 { i = period - i }
+        return i
     }
 }

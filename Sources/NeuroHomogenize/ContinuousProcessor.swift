@@ -18,6 +18,9 @@ public struct ContinuousOptions: Sendable {
     /// Streaming polyphase resampling (default), or MNE's whole-record FFT resampling (`fft`), which
     /// holds each channel in memory.
     public var fftResampling = false
+    /// How polyphase resampling extends the signal past its ends: `reflect` (MNE's default for
+    /// `Raw.resample`, no edge artefact on signals with a DC offset) or `constant` (zeros, SciPy's default).
+    public var polyphasePadding: PolyphaseResampler.Padding = .reflect
     /// Flag EEG/MEG channels whose log-PSD is an outlier (``BadChannels``) in a `bad` mask.
     public var detectBadChannels = true
     /// Per-sensor-type normalisation (BrainOmni): within each group of EEG, magnetometer and gradiometer
@@ -65,7 +68,8 @@ public enum ContinuousProcessor {
 
         func pipelines() throws -> [ChannelPipeline] {
             try signals.indices.map { k in
-                try ChannelPipeline(signal: signals[k], outputRate: rate, fft: options.fftResampling, notch: filtered.contains(k) ? notchTaps : nil,
+                try ChannelPipeline(signal: signals[k], outputRate: rate, fft: options.fftResampling, padding: options.polyphasePadding,
+                                notch: filtered.contains(k) ? notchTaps : nil,
                                     band: filtered.contains(k) ? bandTaps : nil, file: source.path)
             }
         }
@@ -242,7 +246,7 @@ struct ChannelPipeline: @unchecked Sendable {
     let resamplingSummary: String
     var bandLength: Int { band?.taps.count ?? 0 }
 
-    init(signal: SignalInfo, outputRate: Double, fft: Bool, notch: [Double]?, band: [Double]?, file: String) throws {
+    init(signal: SignalInfo, outputRate: Double, fft: Bool, padding: PolyphaseResampler.Padding, notch: [Double]?, band: [Double]?, file: String) throws {
         let (up, down) = try Ratio.rational(outputRate / signal.samplingRate, file: file, signal: signal.originalLabel)
         if signal.kind == .stim {
             hold = up == down ? nil : SampleAndHold(up: up, down: down)
@@ -251,9 +255,9 @@ struct ChannelPipeline: @unchecked Sendable {
             whole = (up, down, [])
             resamplingSummary = "fft (MNE: npad 100, boxcar, reflect_limited) \(up)/\(down)"
         } else if up != down {
-            let r = PolyphaseResampler(up: up, down: down)
+            let r = PolyphaseResampler(up: up, down: down, padding: padding)
             resampler = StreamingPolyphase(r)
-            resamplingSummary = "polyphase up \(r.up) down \(r.down), Kaiser(β=5), \(r.taps.count) taps"
+            resamplingSummary = "polyphase up \(r.up) down \(r.down), Kaiser(β=5), \(r.taps.count) taps, \(padding.rawValue) padding"
         } else {
             resamplingSummary = "none"
         }

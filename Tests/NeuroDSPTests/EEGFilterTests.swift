@@ -93,6 +93,34 @@ struct EEGFilterTests {
         }
     }
 
+    @Test("reflect padding (MNE's default for polyphase) equals scipy resample_poly(padtype='reflect'), streamed (max |Δ| ≤ 1e-12)")
+    func reflectPadding() throws {
+        let f = try fixture("dsp_resample_poly")
+        let x = TestSupport.doubles((f["inputs"] as! [String: Any])["x512"]).map { $0 + 40e-3 }  // a DC offset, as raw EEG has
+        let dir = try TestSupport.temporaryDirectory()
+        try JSONSerialization.data(withJSONObject: x).write(to: URL(fileURLWithPath: "\(dir)/x.json"))
+        let script = """
+        import json, sys, scipy.signal
+        x = json.load(open(sys.argv[1]))
+        print(json.dumps({f"{u}/{d}": list(scipy.signal.resample_poly(x, u, d, padtype="reflect")) for u, d in [(1, 2), (1, 8), (2, 3), (5, 4)]}))
+        """
+        try script.write(toFile: "\(dir)/peer.py", atomically: true, encoding: .utf8)
+        let run = try TestSupport.run(TestSupport.python, ["\(dir)/peer.py", "\(dir)/x.json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let expected = try JSONDecoder().decode([String: [Double]].self, from: Data(run.stdout.utf8))
+        for (up, down) in [(1, 2), (1, 8), (2, 3), (5, 4)] {
+            var stream = StreamingPolyphase(PolyphaseResampler(up: up, down: down, padding: .reflect))
+            var out: [Double] = []
+            var start = 0
+            for size in [5, 100, 1, 2000] where start < x.count {
+                out += stream.push(Array(x[start..<min(x.count, start + size)]))
+                start += size
+            }
+            out += stream.finish()
+            #expect(TestSupport.maxAbsDifference(out, expected["\(up)/\(down)"]!) <= 1e-12, "\(up)/\(down)")
+        }
+    }
+
     @Test("impossible bands are refused with a clear message")
     func badBands() {
         #expect(throws: MNEFilterDesign.Failure.invalidBand("low-pass frequency 200.0 Hz must be between 0 and Nyquist (128.0 Hz)")) {

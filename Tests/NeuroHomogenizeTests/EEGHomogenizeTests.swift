@@ -45,7 +45,7 @@ struct EEGHomogenizeTests {
                 #expect(column == (0..<column.count).map { raw[k][$0 * down / up] })
                 continue
             }
-            var expected = PolyphaseResampler(up: up, down: down).resample(Matrix(columns: [raw[k]])).column(0)
+            var expected = PolyphaseResampler(up: up, down: down, padding: .reflect).resample(Matrix(columns: [raw[k]])).column(0)
             if signal.kind == .eeg {
                 var n = ZeroPhaseFIR(taps: notch), b = ZeroPhaseFIR(taps: band)
                 expected = n.push(expected) + n.finish()

@@ -253,14 +253,26 @@ final class EDFSource: ContinuousSource {
     // MARK: - Samples
 
     func readBlock(_ index: Int) throws -> [[Double]] {
-        try (0..<signals.count).map { try readBlock(index, only: $0) }
+        let bytes = try blockBytes(index)
+        return (0..<signals.count).map { decode(bytes, block: index, signal: $0) }
     }
 
-    /// Samples of data signal `k` in block `index` (with NaN gap samples before discontinuous records).
+    /// Samples of data signal `k` in block `index`.
     private func readBlock(_ index: Int, only k: Int) throws -> [Double] {
+        decode(try blockBytes(index), block: index, signal: k)
+    }
+
+    /// The bytes of the data records of block `index`, read once for all signals.
+    private func blockBytes(_ index: Int) throws -> [UInt8] {
         let first = index * recordsPerBlock, last = min(recordCount, first + recordsPerBlock)
-        let bytes = try EDFSource.read(handle, at: headerBytes + first * recordBytes, count: (last - first) * recordBytes,
-                                       path: path, what: "data records \(first + 1)–\(last)")
+        return try EDFSource.read(handle, at: headerBytes + first * recordBytes, count: (last - first) * recordBytes,
+                                  path: path, what: "data records \(first + 1)–\(last)")
+    }
+
+    /// Samples of data signal `k` decoded from block `index`'s bytes (with NaN gap samples before
+    /// discontinuous records).
+    private func decode(_ bytes: [UInt8], block index: Int, signal k: Int) -> [Double] {
+        let first = index * recordsPerBlock, last = min(recordCount, first + recordsPerBlock)
         let s = parsed[dataSignals[k]]
         let rate = signals[k].samplingRate
         var out: [Double] = []
