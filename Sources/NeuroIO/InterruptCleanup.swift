@@ -25,6 +25,12 @@ public enum InterruptCleanup {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        // A process started from a thread that blocks signals inherits that mask; unblock these two.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Remembers `path` for deletion on interrupt; returns the slot to pass to ``unregister(_:)``.

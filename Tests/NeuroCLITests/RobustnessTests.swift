@@ -94,3 +94,33 @@ struct RobustnessTests {
         #expect(run.stderr.contains("\(dir)/order.txt: line 3: channel 'AVAL' repeats line 1"), "\(run.stderr)")
     }
 }
+
+@Suite("Interrupted runs", .serialized)
+struct InterruptTests {
+    @Test("Ctrl-C (SIGINT) during a run leaves neither the output nor the temporary file")
+    func interruptLeavesNothing() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        // A recording large enough that parsing it takes a while in a debug build.
+        var text = "time," + (0..<60).map { "n\($0)" }.joined(separator: ",") + "\n"
+        for i in 0..<60_000 { text += "\(Double(i) / 10)," + (0..<60).map { "\(sin(Double(i * ($0 + 1)) * 0.001))" }.joined(separator: ",") + "\n" }
+        try text.write(toFile: "\(dir)/big.csv", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.neurotool)
+        process.arguments = ["homogenize", "\(dir)/big.csv", "--channels", "native", "-o", "\(dir)/out.nc"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait until the temporary output exists, then interrupt.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            if names.contains(where: { $0.hasSuffix(".tmp") }) || !process.isRunning { break }
+            usleep(2_000)
+        }
+        #expect(process.isRunning, "the run ended before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGINT)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["big.csv"])
+    }
+}
