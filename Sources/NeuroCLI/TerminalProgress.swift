@@ -15,7 +15,7 @@ final class TerminalProgress: ProgressReporter, @unchecked Sendable {
             let width = 30
             let filled = min(width, completed * width / total)
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            let text = "\r\(bar) \(completed)/\(total) \(label.prefix(40))"
+            let text = "\r\(bar) \(Int((Double(completed) / Double(total) * 100).rounded()))% \(label.prefix(40))"
             FileHandle.standardError.write(Data((text.padding(toLength: 80, withPad: " ", startingAt: 0)).utf8))
             drawn = true
         }

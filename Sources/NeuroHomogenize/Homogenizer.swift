@@ -91,16 +91,18 @@ public enum Homogenizer {
                 let raw = try current.source(job.source).load(job.index)
                 return try RecordingProcessor.process(raw, groupName: job.group, source: job.info, options: options)
             }, consume: { i, processed in
-                progress.update(completed: i, total: jobs.count, label: jobs[i].group)
+                // Progress in thousandths of a recording, so a long EEG file moves the bar too.
+                progress.update(completed: i * 1000, total: jobs.count * 1000, label: jobs[i].group)
                 guard let processed else {
                     let job = jobs[i], input = sources[job.source].input
                     let source = try Readers.openContinuous(input.path, reader: input.reader, options: input.options)
                     summary.warnings += try ContinuousProcessor.process(source, groupName: job.group, sha256: job.info.sha256, lab: input.lab,
                                                                         options: options.continuousResolved, writer: writer) { fraction in
-                        progress.update(completed: i, total: jobs.count, label: "\(job.group) \(Int(fraction * 100))%")
+                        progress.update(completed: i * 1000 + Int(fraction * 1000), total: jobs.count * 1000,
+                                        label: "\(job.group) \(Int(fraction * 100))%")
                     }
                     summary.written.append(job.group)
-                    progress.update(completed: i + 1, total: jobs.count, label: "")
+                    progress.update(completed: (i + 1) * 1000, total: jobs.count * 1000, label: "")
                     return
                 }
                 switch processed {
@@ -111,7 +113,7 @@ public enum Homogenizer {
                     summary.written.append(recording.name)
                     summary.warnings += warnings
                 }
-                progress.update(completed: i + 1, total: jobs.count, label: "")
+                progress.update(completed: (i + 1) * 1000, total: jobs.count * 1000, label: "")
             })
             guard !summary.written.isEmpty else {
                 let first = summary.skipped.first.map { "; first: \($0)" } ?? ""
