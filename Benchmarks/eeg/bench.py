@@ -50,6 +50,9 @@ _spec.loader.exec_module(_homogenize_bench)
 BenchError = _homogenize_bench.BenchError
 machine = _homogenize_bench.machine
 run_child = _homogenize_bench.run_child
+require_executable = _homogenize_bench.require_executable
+Report = _homogenize_bench.Report
+run_main = _homogenize_bench.run_main
 
 RATE, L_FREQ, H_FREQ, NOTCH = 256, 1, 40, 50
 
@@ -155,24 +158,13 @@ def main(argv=None) -> int:
     p.add_argument("--python", default=sys.executable, help="Python for the peers (default: this one)")
     p.add_argument("--keep", action="store_true", help="keep the output files (their folder is printed)")
     p.add_argument("--results", help="also write the Markdown report to this file")
-    args = p.parse_args(argv)
-    try:
-        return bench(args)
-    except BenchError as e:
-        print(f"bench.py: {e}", file=sys.stderr)
-        return 1
+    return run_main(bench, p.parse_args(argv))
 
 
 def bench(args) -> int:
-    report: list[str] = []
-
-    def emit(text: str = "") -> None:
-        print(text, flush=True)
-        report.append(text)
-
-    tool = Path(args.neurotool)
-    if not tool.is_file() or not os.access(tool, os.X_OK):
-        raise BenchError(f"--neurotool {tool}: not an executable file (build it: swift build -c release)")
+    emit = Report()
+    report = emit.lines
+    tool = require_executable(args.neurotool)
     data = Path(args.data)
     short, long_ = data / "short.bdf", data / "long.bdf"
     if not short.is_file():

@@ -106,6 +106,34 @@ def compare(a: Path, b: Path) -> str:
     return f"outputs agree: {len(ga)} groups, largest |difference| in data/residual {worst:.3g}"
 
 
+def require_executable(path: str) -> Path:
+    """The neurotool executable, or a BenchError saying how to build it."""
+    tool = Path(path)
+    if not tool.is_file() or not os.access(tool, os.X_OK):
+        raise BenchError(f"--neurotool {tool}: not an executable file (build it: swift build -c release)")
+    return tool
+
+
+class Report:
+    """Lines printed as they come and kept for --results."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, text: str = "") -> None:
+        print(text, flush=True)
+        self.lines.append(text)
+
+
+def run_main(bench_function, args) -> int:
+    """Runs a benchmark, turning a BenchError into one line on stderr and exit status 1."""
+    try:
+        return bench_function(args)
+    except BenchError as e:
+        print(f"bench.py: {e}", file=sys.stderr)
+        return 1
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Benchmark neurotool homogenize against a NumPy pipeline.")
     p.add_argument("--neurotool", required=True, help="path of the neurotool executable")
@@ -114,24 +142,13 @@ def main(argv=None) -> int:
     p.add_argument("--python", default=sys.executable, help="Python for python_pipeline.py (default: this one)")
     p.add_argument("--keep", action="store_true", help="keep the two output files (their folder is printed)")
     p.add_argument("--results", help="also write the Markdown report to this file (e.g. Benchmarks/RESULTS.md)")
-    args = p.parse_args(argv)
-    try:
-        return bench(args)
-    except BenchError as e:
-        print(f"bench.py: {e}", file=sys.stderr)
-        return 1
+    return run_main(bench, p.parse_args(argv))
 
 
 def bench(args) -> int:
-    report: list[str] = []
-
-    def emit(text: str = "") -> None:
-        print(text, flush=True)
-        report.append(text)
-
-    tool = Path(args.neurotool)
-    if not tool.is_file() or not os.access(tool, os.X_OK):
-        raise BenchError(f"--neurotool {tool}: not an executable file (build it: swift build -c release)")
+    emit = Report()
+    report = emit.lines
+    tool = require_executable(args.neurotool)
     data = Path(args.data)
     inputs = sorted(str(f) for f in data.glob("*.h5"))
     if not inputs:
