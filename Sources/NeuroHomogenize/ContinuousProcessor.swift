@@ -66,14 +66,15 @@ public enum ContinuousProcessor {
         let bandTaps = options.lowFrequency == nil && options.highFrequency == nil ? nil
             : try designed(source.path) { try MNEFilterDesign.bandPass(rate: rate, low: options.lowFrequency, high: options.highFrequency) }
 
-        func pipelines() throws -> [ChannelPipeline] {
+        func pipelines(filters: Bool = true) throws -> [ChannelPipeline] {
             try signals.indices.map { k in
                 try ChannelPipeline(signal: signals[k], outputRate: rate, fft: options.fftResampling, padding: options.polyphasePadding,
-                                notch: filtered.contains(k) ? notchTaps : nil,
-                                    band: filtered.contains(k) ? bandTaps : nil, file: source.path)
+                                    notch: filters && filtered.contains(k) ? notchTaps : nil,
+                                    band: filters && filtered.contains(k) ? bandTaps : nil, file: source.path)
             }
         }
-        let channels = try pipelines()
+        // Lengths and summaries only: no filter state (FFT plans) is built for these.
+        let channels = try pipelines(filters: false)
         let fullCount = channels.map(\.outputLength).min()!
         var sampleCount = fullCount
         var windows: [Double] = []
@@ -132,7 +133,7 @@ public enum ContinuousProcessor {
             labeled: signals.map { ChannelNaming.position(of: $0.name) != nil || $0.kind != .eeg },
             events: source.events, hasResidual: false,
             attributes: attributes(source: source, sha256: sha256, lab: lab, rate: rate, sourceRate: sourceRate,
-                                   options: options, channels: channels, filtered: filtered.count, sampleCount: sampleCount)
+                                   options: options, channels: channels, filtered: filtered.count, bandTaps: bandTaps?.count ?? 0)
                 + [("normalization", .text(groups.isEmpty ? "none" : "sensor-type"))]
                 + (groups.isEmpty ? [] : [("normalization_scales", .text(zip(groups, groupScale).map { "\(signals[$0.0[0]].kind.rawValue)=\($0.1)" }.joined(separator: ", ")))])
                 + (windows.isEmpty ? [] : [("window_length", .number(options.windowSeconds!)), ("window_count", .integer(windows.count))]),
@@ -180,7 +181,7 @@ public enum ContinuousProcessor {
 
     static func attributes(source: any ContinuousSource, sha256: String, lab: String?, rate: Double, sourceRate: Double,
                            options: ContinuousOptions, channels: [ChannelPipeline], filtered: Int,
-                           sampleCount: Int) -> [(key: String, value: AttributeValue)] {
+                           bandTaps: Int) -> [(key: String, value: AttributeValue)] {
         var a: [(key: String, value: AttributeValue)] = [
             ("source_file", .text(source.path)),
             ("source_sha256", .text(sha256)),
@@ -199,7 +200,7 @@ public enum ContinuousProcessor {
             ("filter_low", .number(options.lowFrequency ?? 0)),
             ("filter_high", .number(options.highFrequency ?? 0)),
             ("filter_design", .text(options.lowFrequency == nil && options.highFrequency == nil ? "none"
-                : "MNE firwin, hamming, zero-phase; \(channels.first { $0.bandLength > 0 }?.bandLength ?? 0) taps")),
+                : "MNE firwin, hamming, zero-phase; \(bandTaps) taps")),
             ("notch", .text(options.notch.map { "\($0)" }.joined(separator: ", "))),
             ("filtered_channels", .integer(filtered)),
         ]
@@ -244,7 +245,6 @@ struct ChannelPipeline: @unchecked Sendable {
     private var band: ZeroPhaseFIR?
     let outputLength: Int
     let resamplingSummary: String
-    var bandLength: Int { band?.taps.count ?? 0 }
 
     init(signal: SignalInfo, outputRate: Double, fft: Bool, padding: PolyphaseResampler.Padding, notch: [Double]?, band: [Double]?, file: String) throws {
         let (up, down) = try Ratio.rational(outputRate / signal.samplingRate, file: file, signal: signal.originalLabel)

@@ -9,12 +9,27 @@ import NeuroSpectral
 enum ContinuousReport {
     static let colors = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 
+    /// Seconds of each recording shown and used for the spectra.
+    static let previewSeconds = 60.0
+
+    /// The first `previewSeconds` of every signal of a source, read block by block.
+    static func preview(_ source: any ContinuousSource) throws -> [[Double]] {
+        let limit = source.signals.map { Int(previewSeconds * $0.samplingRate) }
+        var signals = Array(repeating: [Double](), count: source.signals.count)
+        for b in 0..<source.blockCount where zip(signals, limit).contains(where: { $0.count < $1 }) {
+            for (k, samples) in try source.readBlock(b).enumerated() { signals[k] += samples }
+        }
+        return zip(signals, limit).map { Array($0.prefix($1)) }
+    }
+
     static func sections(file: CommonFormatFile, names: [String]) throws -> [Report.Block] {
         var blocks: [Report.Block] = [.heading("EEG/MEG recordings", level: 1)]
         var rows: [[String]] = []
         var figures: [Report.Block] = []
         for name in names {
-            let r = try file.recording(name)
+            // A preview: at most the first minute of each recording is read, however long it is.
+            let rate = Double(try file.recordingAttribute(name, "sampling_rate") ?? "") ?? 256
+            let r = try file.recording(name, maxRows: Int(previewSeconds * rate))
             let a = { (key: String) in r.attribute(key)?.description ?? "" }
             let kinds = Dictionary(grouping: r.channels, by: \.kind).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
             rows.append([name, a("source_reader"), a("original_sampling_rates"), "\(r.samplingRate)",
@@ -29,7 +44,7 @@ enum ContinuousReport {
             var before: [[Double]]? = nil
             var beforeRate = 0.0
             if let source = try? Readers.openContinuous(sourcePath) {
-                let all = try source.readAllSamples()
+                let all = try preview(source)
                 let byLabel = Dictionary(source.signals.indices.map { (source.signals[$0].originalLabel, $0) }, uniquingKeysWith: { a, _ in a })
                 before = eeg.compactMap { byLabel[r.channels[$0].originalLabel].map { all[$0] } }
                 beforeRate = source.signals.first { $0.kind == .eeg }?.samplingRate ?? 0
@@ -73,7 +88,7 @@ enum ContinuousReport {
             curves.append(("homogenized", after.x, after.y, "#2166ac"))
             figures.append(.figure(name: "eeg-psd-\(name)", svg: Plots.lines(series: curves, title: "\(name): mean log₁₀ PSD of \(eeg.count) EEG channels",
                                                                             xLabel: "frequency (Hz)", yLabel: "log₁₀ V²/Hz"),
-                                   caption: "Welch PSD averaged over EEG channels, before and after resampling and filtering (up to the new Nyquist frequency)."))
+                                   caption: "Welch PSD averaged over EEG channels (first minute), before and after resampling and filtering (up to the new Nyquist frequency)."))
         }
         blocks.append(.table(header: ["recording", "reader", "source Hz", "output Hz", "channels", "events", "filters"], rows: rows))
         return blocks + figures

@@ -110,6 +110,10 @@ struct StreamingWriteTests {
             #expect(a.data.bitwiseEqual(b.data), "\(precision)")
             #expect(b.data.column(1).allSatisfy { $0.isNaN })
             #expect(abs(b.data[39_999, 2] - sin(39_999 * 0.03)) < 1e-6)
+            // A preview reads only the first rows, the same values.
+            let head = try CommonFormatFile(path: "\(dir)/blocks.nc").recording("long", maxRows: 20_000)
+            #expect(head.data.rows == 20_000 && head.time.count == 20_000)
+            #expect(head.data.bitwiseEqual(b.data.selectingRows(0..<20_000)))
         }
     }
 }

@@ -52,17 +52,23 @@ public final class CommonFormatFile {
         return try file.variable(variable, in: g).map { try file.readDoubles($0).map { $0 != 0 } }
     }
 
-    /// Reads recording `name` whole.
-    public func recording(_ name: String) throws -> Recording {
+    /// Reads recording `name`: whole, or only its first `maxRows` samples (for previews of long
+    /// recordings; everything else is read whole).
+    public func recording(_ name: String, maxRows: Int? = nil) throws -> Recording {
         guard let g = try file.group(named: name, in: file.root) else {
             throw NeuroIOError.missingKey(path, key: "recording '\(name)'", available: recordingNames)
         }
-        let time = try file.readDoubles(try file.requireVariable("time", in: g))
+        let timeVar = try file.requireVariable("time", in: g)
+        let rows = 0..<min(timeVar.count, maxRows ?? timeVar.count)
+        func samples(_ v: NetCDFVariable) throws -> [Double] {
+            rows.count == v.shape.first ? try file.readDoubles(v) : try file.readDoubles(v, rows: rows)
+        }
+        let time = try samples(timeVar)
         let names = try file.readStrings(try file.requireVariable("channel", in: g))
         let dataVar = try file.requireVariable("data", in: g)
-        let data = Matrix(rows: time.count, columns: names.count, values: try file.readDoubles(dataVar))
+        let data = Matrix(rows: time.count, columns: names.count, values: try samples(dataVar))
         let residual = try file.variable("residual", in: g).map {
-            Matrix(rows: time.count, columns: names.count, values: try file.readDoubles($0))
+            Matrix(rows: time.count, columns: names.count, values: try samples($0))
         }
         let recorded = try file.readDoubles(try file.requireVariable("recorded", in: g)).map { $0 != 0 }
         let labeled = try file.readDoubles(try file.requireVariable("labeled", in: g)).map { $0 != 0 }

@@ -233,18 +233,23 @@ final class EDFSource: ContinuousSource {
     /// Events from the stim channel: each change of its lower 16 bits to a non-zero code.
     private func decodeStimEvents() throws {
         guard let k = signals.firstIndex(where: { $0.kind == .stim }) else { return }
+        let s = parsed[dataSignals[k]]
         // A code already present at the first sample is not an event (`find_events(initial_event=False)`).
         var previous: Int?
         var sample = 0
-        for b in 0..<blockCount {
-            let block = try readBlock(b, only: k)
-            for value in block where !value.isNaN {
+        // Only the stim signal's bytes of each record are read, not the whole file.
+        for r in 0..<recordCount {
+            let bytes = try EDFSource.read(handle, at: headerBytes + r * recordBytes + s.byteOffset,
+                                           count: s.samplesPerRecord * bytesPerSample, path: path, what: "trigger samples of record \(r + 1)")
+            let block = decode(bytes, firstRecord: r, records: 1, stride: 0, offset: 0, signal: k)
+            for value in block {
+                defer { sample += 1 }  // gap samples (NaN) count, so onsets stay on the file's clock
+                guard !value.isNaN else { continue }
                 let code = Int(value)
                 if let p = previous, code != p && code != 0 {
                     events.append(Event(onset: Double(sample) / signals[k].samplingRate, label: "\(code)"))
                 }
                 previous = code
-                sample += 1
             }
         }
         attributes["stim_channel"] = signals[k].originalLabel
@@ -255,11 +260,6 @@ final class EDFSource: ContinuousSource {
     func readBlock(_ index: Int) throws -> [[Double]] {
         let bytes = try blockBytes(index)
         return (0..<signals.count).map { decode(bytes, block: index, signal: $0) }
-    }
-
-    /// Samples of data signal `k` in block `index`.
-    private func readBlock(_ index: Int, only k: Int) throws -> [Double] {
-        decode(try blockBytes(index), block: index, signal: k)
     }
 
     /// The bytes of the data records of block `index`, read once for all signals.
@@ -273,16 +273,22 @@ final class EDFSource: ContinuousSource {
     /// discontinuous records).
     private func decode(_ bytes: [UInt8], block index: Int, signal k: Int) -> [Double] {
         let first = index * recordsPerBlock, last = min(recordCount, first + recordsPerBlock)
+        return decode(bytes, firstRecord: first, records: last - first, stride: recordBytes, offset: parsed[dataSignals[k]].byteOffset, signal: k)
+    }
+
+    /// Samples of data signal `k` for `records` records from `firstRecord`, whose bytes start at
+    /// `r · stride + offset` in `bytes` for record `r` of the range.
+    private func decode(_ bytes: [UInt8], firstRecord first: Int, records: Int, stride: Int, offset: Int, signal k: Int) -> [Double] {
         let s = parsed[dataSignals[k]]
         let rate = signals[k].samplingRate
         var out: [Double] = []
-        out.reserveCapacity((last - first) * s.samplesPerRecord)
+        out.reserveCapacity(records * s.samplesPerRecord)
         bytes.withUnsafeBufferPointer { buffer in
-            for r in 0..<(last - first) {
+            for r in 0..<records {
                 if let gap = gapsBefore[first + r] {
                     out.append(contentsOf: repeatElement(Double.nan, count: Int((gap * rate).rounded())))
                 }
-                var p = r * recordBytes + s.byteOffset
+                var p = r * stride + offset
                 for _ in 0..<s.samplesPerRecord {
                     let digital: Int
                     if isBDF {
