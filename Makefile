@@ -63,11 +63,16 @@ bench: build venv
 	$(PYTHON) Benchmarks/homogenize/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/homogenize
 	$(PYTHON) Benchmarks/eeg/make_data.py Benchmarks/.data/eeg
 	$(PYTHON) Benchmarks/eeg/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/eeg
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Benchmarks/ntf/requirements-optional.txt \
+		|| echo "tensortools unavailable; skipping"
+	$(PYTHON) Benchmarks/ntf/make_data.py Benchmarks/.data/ntf
+	$(PYTHON) Benchmarks/ntf/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/ntf
 
 fixtures: venv
 	$(PYTHON) tools/python/make_fixtures.py
 	$(PYTHON) tools/python/make_eeg_fixtures.py
 	$(PYTHON) tools/python/make_montage_swift.py
+	$(PYTHON) tools/python/make_ntf_fixtures.py
 
 datasets: venv
 	$(PYTHON) Datasets/celegans/generate.py

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "NeuroIO", targets: ["NeuroIO"]),
         .library(name: "NeuroDSP", targets: ["NeuroDSP"]),
         .library(name: "NeuroHomogenize", targets: ["NeuroHomogenize"]),
+        .library(name: "NeuroTensor", targets: ["NeuroTensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,9 @@ let package = Package(
         .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroReport", "NeuroSpectral"]),
         /// SVG figures (rasters embedded as PNG through zlib) and HTML/Markdown reports.
         .target(name: "NeuroReport", dependencies: ["NeuroCore", "CZlib"]),
+
+        .target(name: "NeuroTensor", dependencies: ["NeuroCore", "NeuroLinAlg"]),
+        .target(name: "NeuroGraph", dependencies: ["NeuroCore"]),
         /// The command-line interface: argument parsing only, calling the libraries.
         .target(name: "NeuroCLI", dependencies: [
             "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroHomogenize", "NeuroReport",
@@ -60,6 +64,8 @@ let package = Package(
         .testTarget(name: "NeuroDSPTests", dependencies: ["NeuroDSP", "NeuroTestSupport"]),
         .testTarget(name: "NeuroIOTests", dependencies: ["NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroHomogenizeTests", dependencies: ["NeuroHomogenize", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroGraphTests", dependencies: ["NeuroGraph", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroTensorTests", dependencies: ["NeuroTensor", "NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroReportTests", dependencies: ["NeuroReport", "NeuroTestSupport"]),
         .testTarget(name: "NeuroCLITests", dependencies: ["NeuroCLI", "NeuroIO", "NeuroTestSupport"]),
     ]

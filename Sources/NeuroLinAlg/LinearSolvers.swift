@@ -46,6 +46,20 @@ public enum LinearSolve {
         return b
     }
 
+    /// Solves `A X = B` for a general square `A` (LAPACK `dgesv`, LU with partial pivoting, as
+    /// `numpy.linalg.solve`).
+    public static func general(_ a: Matrix, _ b: Matrix) throws -> Matrix {
+        precondition(a.rows == a.columns && b.rows == a.rows, "general: shapes")
+        var a = a, b = b
+        guard a.rows > 0, b.columns > 0 else { return b }
+        var pivots = [Int32](repeating: 0, count: a.rows)
+        let info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(a.rows), Int32(b.columns), &a.values, Int32(a.rows),
+                                 &pivots, &b.values, Int32(b.columns))
+        if info > 0 { throw LinearAlgebraError.singular(index: Int(info)) }
+        if info < 0 { throw LinearAlgebraError.invalidArgument(routine: "dgesv", index: Int(-info)) }
+        return b
+    }
+
     /// Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix (LAPACK `dsyev`).
     public static func symmetricEigen(_ a: Matrix) throws -> (values: [Double], vectors: Matrix) {
         precondition(a.rows == a.columns, "symmetricEigen: matrix must be square")

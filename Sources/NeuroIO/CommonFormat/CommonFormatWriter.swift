@@ -76,59 +76,31 @@ public struct RecordingLayout: Sendable {
 /// try writer.commit()
 /// ```
 public final class CommonFormatWriter {
-    public let path: String
+    public var path: String { output.path }
     public let precision: CommonFormat.Precision
     /// Deflate level of the sample variables (1: fast, as the benchmarks assume).
     public let compressionLevel: Int32 = 1
-    let temporaryPath: String
-    private var isOpen = true
-    private var cleanupSlot: Int?
+    let output: AtomicOutput
+    var temporaryPath: String { output.temporaryPath }
     private var names: [String] = []
 
     /// Starts a file. `inputs` are the files the output is made from; `path` must not be one of them.
     public init(path: String, precision: CommonFormat.Precision = .float32,
                 globalAttributes: [(key: String, value: AttributeValue)], inputs: [String] = []) throws {
-        self.path = path
         self.precision = precision
-        let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-        for input in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
-            throw NeuroIOError.wouldOverwriteInput(path)
-        }
-        let base = (path as NSString).lastPathComponent
-        var isDirectory: ObjCBool = false
-        if path.isEmpty || path.hasSuffix("/") || base == "." || base == ".."
-            || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            throw NeuroIOError.writeFailed(path, detail: "is a directory; give a file name for the output")
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty && !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            throw NeuroIOError.writeFailed(path, detail: "directory '\(directory)' does not exist")
-        }
-        temporaryPath = ((directory.isEmpty ? "." : directory) as NSString)
-            .appendingPathComponent(".\(base).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        cleanupSlot = InterruptCleanup.register(temporaryPath)
-        do {
+        output = try AtomicOutput(path: path, inputs: inputs)
+        try output.guarding {
             let file = try NetCDFFile.create(temporaryPath)
             try file.putAttribute("Conventions", text: "CF-1.8", in: file.root)
             try file.putAttribute("format", text: CommonFormat.name, in: file.root)
             try file.putAttribute("format_version", text: CommonFormat.version, in: file.root)
-            for (key, value) in globalAttributes { try put(key, value, on: nil, in: file.root, file: file) }
+            for (key, value) in globalAttributes { try file.put(key, value, on: nil, in: file.root) }
             try file.close()
-        } catch {
-            abandon()
-            throw naming(error)
         }
     }
 
-    deinit { abandon() }
-
     /// An error about the temporary file, told about the output the user asked for.
-    func naming(_ error: any Error) -> any Error {
-        let text = "\(error)"
-        guard text.contains(temporaryPath) else { return error }
-        return NeuroIOError.writeFailed(path, detail: text.replacingOccurrences(of: temporaryPath + ": ", with: "")
-            .replacingOccurrences(of: temporaryPath, with: path))
-    }
+    func naming(_ error: any Error) -> any Error { output.naming(error) }
 
     /// Writes a whole recording as one group.
     public func write(_ recording: Recording) throws {
@@ -141,60 +113,34 @@ public final class CommonFormatWriter {
     /// blocks of rows, so a long recording never has to be in memory whole. Finish each stream before
     /// beginning the next.
     public func begin(_ layout: RecordingLayout) throws -> RecordingStream {
-        guard isOpen else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
+        guard output.isOpen else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
         guard !names.contains(layout.name) else {
             throw NeuroIOError.writeFailed(path, detail: "two recordings named '\(layout.name)'")
         }
         names.append(layout.name)
-        do {
+        return try output.guarding {
             let file = try NetCDFFile.openForWriting(temporaryPath)
             let chunkRows = try RecordingStream.defineGroup(layout, in: file, precision: precision, level: compressionLevel, writer: self)
             try file.close()
             return try RecordingStream(writer: self, layout: layout, chunkRows: chunkRows)
-        } catch {
-            abandon()
-            throw naming(error)
         }
     }
 
     /// Finishes the file and moves it to `path` (replacing an older output there). `finalAttributes`
     /// are global attributes known only at the end (what was skipped, warnings).
     public func commit(finalAttributes: [(key: String, value: AttributeValue)] = []) throws {
-        guard isOpen else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
-        do {
+        guard output.isOpen else { throw NeuroIOError.writeFailed(path, detail: "writer already committed or abandoned") }
+        try output.guarding {
             let file = try NetCDFFile.openForWriting(temporaryPath)
             try file.putAttribute("recordings", text: names.joined(separator: ","), in: file.root)
-            for (key, value) in finalAttributes { try put(key, value, on: nil, in: file.root, file: file) }
+            for (key, value) in finalAttributes { try file.put(key, value, on: nil, in: file.root) }
             try file.close()
-            isOpen = false
-            // rename(2) replaces an older output file atomically and refuses to replace a directory.
-            if rename(temporaryPath, path) != 0 {
-                throw NeuroIOError.writeFailed(path, detail: String(cString: strerror(errno)))
-            }
-            InterruptCleanup.unregister(cleanupSlot)
-            cleanupSlot = nil
-        } catch {
-            abandon()
-            throw naming(error)
         }
+        try output.commit()
     }
 
     /// Drops the temporary file; nothing is left at `path`.
-    public func abandon() {
-        isOpen = false
-        if FileManager.default.fileExists(atPath: temporaryPath) { try? FileManager.default.removeItem(atPath: temporaryPath) }
-        InterruptCleanup.unregister(cleanupSlot)
-        cleanupSlot = nil
-    }
-
-    func put(_ key: String, _ value: AttributeValue, on variable: NetCDFVariable?, in group: NetCDFGroup, file: NetCDFFile) throws {
-        switch value {
-        case .text(let s): try file.putAttribute(key, text: s, on: variable, in: group)
-        case .number(let d): try file.putAttribute(key, doubles: [d], on: variable, in: group)
-        case .integer(let i): try file.putAttribute(key, integers: [Int32(clamping: i)], on: variable, in: group)
-        case .numbers(let a): try file.putAttribute(key, doubles: a, on: variable, in: group)
-        }
-    }
+    public func abandon() { output.abandon() }
 }
 
 /// Receives the samples of one recording, in blocks of consecutive rows, and stores them as compressed
@@ -294,7 +240,7 @@ public final class RecordingStream {
             eventVars = (onset, duration, label)
         }
         try file.putAttribute("sampling_rate", doubles: [layout.samplingRate], in: g)
-        for (key, value) in layout.attributes { try writer.put(key, value, on: nil, in: g, file: file) }
+        for (key, value) in layout.attributes { try file.put(key, value, on: nil, in: g) }
 
         try file.write(layout.time ?? (0..<t).map { layout.startTime + Double($0) / layout.samplingRate }, to: timeVar)
         try file.write(layout.channels.map(\.name), to: channelVar)
@@ -379,7 +325,7 @@ public final class RecordingStream {
                 try netcdf.putAttribute("long_name", text: mask.description, on: v, in: g)
                 try netcdf.write(mask.values, to: v)
             }
-            for (key, value) in attributes { try writer.put(key, value, on: nil, in: g, file: netcdf) }
+            for (key, value) in attributes { try netcdf.put(key, value, on: nil, in: g) }
             try netcdf.close()
         } catch {
             writer.abandon()

@@ -381,6 +381,16 @@ final class NetCDFFile: @unchecked Sendable {
         }, "nc_put_att_int(\(name))")
     }
 
+    /// Writes an attribute of any ``AttributeValue`` kind.
+    func put(_ key: String, _ value: AttributeValue, on variable: NetCDFVariable?, in group: NetCDFGroup) throws {
+        switch value {
+        case .text(let s): try putAttribute(key, text: s, on: variable, in: group)
+        case .number(let d): try putAttribute(key, doubles: [d], on: variable, in: group)
+        case .integer(let i): try putAttribute(key, integers: [Int32(clamping: i)], on: variable, in: group)
+        case .numbers(let a): try putAttribute(key, doubles: a, on: variable, in: group)
+        }
+    }
+
     /// Writes all values of a numeric variable (converted by netCDF to the variable's type).
     func write(_ values: [Double], to v: NetCDFVariable) throws {
         guard !values.isEmpty else { return }
