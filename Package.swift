@@ -49,9 +49,10 @@ let package = Package(
 
         .target(name: "NeuroTensor", dependencies: ["NeuroCore", "NeuroLinAlg"]),
         .target(name: "NeuroGraph", dependencies: ["NeuroCore"]),
+        .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),
         /// The command-line interface: argument parsing only, calling the libraries.
         .target(name: "NeuroCLI", dependencies: [
-            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroHomogenize", "NeuroReport",
+            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroHomogenize", "NeuroNTF", "NeuroReport", "NeuroTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "neurotool", dependencies: ["NeuroCLI"]),

@@ -8,7 +8,7 @@ public struct Neurotool: ParsableCommand {
         commandName: "neurotool",
         abstract: "Fast, reproducible analysis of neural recordings: calcium imaging and EEG/MEG to factors, states and spectra.",
         version: NeurotoolVersion.current,
-        subcommands: [Homogenize.self, Info.self, ReportCommand.self])
+        subcommands: [Homogenize.self, NTFCommand.self, Info.self, ReportCommand.self])
 
     public init() {}
 

@@ -12,16 +12,6 @@ public struct HomogenizationSummary: Sendable {
     public var warnings: [String] = []
 }
 
-/// Provenance written into every output: which tool, which command, when nothing else differs.
-public struct Provenance: Sendable {
-    public var toolVersion: String
-    public var commandLine: String
-    public init(toolVersion: String, commandLine: String) {
-        self.toolVersion = toolVersion
-        self.commandLine = commandLine
-    }
-}
-
 /// Runs the homogenization pipeline over inputs and writes one common-format file.
 public enum Homogenizer {
     /// Homogenizes `inputs` into `output`. Recordings are read and processed one at a time, the next

@@ -1,0 +1,82 @@
+import Foundation
+import NeuroCore
+import NeuroGraph
+import NeuroIO
+import NeuroTensor
+
+/// Everything `neurotool ntf` does after loading: ensembles over ranks, choice of the reported rank,
+/// communities on connectome factors.
+public struct NTFOptions: Sendable {
+    public var ranks: [Int]
+    public var replicates = 1
+    public var holdoutFraction = 0.0
+    /// Options of every fit (solver, iterations, tolerance, seed, start, constraints).
+    public var cp: CPOptions
+    /// The rank whose best fit becomes `factor0…` (nil: lowest held-out error with cross-validation,
+    /// else the largest rank).
+    public var selectedRank: Int? = nil
+    /// Modularity resolution γ for the communities of connectome components.
+    public var resolution = 1.0
+
+    public init(ranks: [Int], cp: CPOptions) {
+        self.ranks = ranks
+        self.cp = cp
+    }
+}
+
+/// Communities of one connectome component.
+public struct ComponentCommunities: Sendable {
+    /// Community index per neuron (0 = largest).
+    public var membership: [Int]
+    public var modularity: Double
+}
+
+public struct NTFResult: Sendable {
+    public var input: LabelledTensor
+    public var summaries: [RankSummary]
+    public var selected: RankSummary
+    /// The selected rank's best model, normalised (unit factors, weights sorted decreasing).
+    public var model: KruskalTensor
+    /// Per component, for connectome tensors.
+    public var communities: [ComponentCommunities]?
+}
+
+public enum NTFAnalysis {
+    public static func run(_ input: LabelledTensor, options: NTFOptions,
+                           progress: any ProgressReporter = SilentProgress()) throws -> NTFResult {
+        if let chosen = options.selectedRank, !options.ranks.contains(chosen) {
+            throw TensorError.badOption("--select-rank \(chosen) is not among the fitted ranks \(options.ranks)")
+        }
+        let ensemble = EnsembleOptions(ranks: options.ranks, replicates: options.replicates,
+                                       holdoutFraction: options.holdoutFraction, base: options.cp)
+        let summaries = try fitEnsemble(input.tensor, weights: input.mask, options: ensemble, progress: progress)
+        let selected: RankSummary
+        if let chosen = options.selectedRank {
+            selected = summaries.first { $0.rank == chosen }!
+        } else if options.holdoutFraction > 0 {
+            selected = summaries.min { ($0.heldOutErrors.min() ?? .infinity) < ($1.heldOutErrors.min() ?? .infinity) }!
+        } else {
+            selected = summaries.last!
+        }
+        let model = selected.best.model.normalized()
+        var communities: [ComponentCommunities]? = nil
+        if let neurons = input.neurons, let pairs = input.pairs, let pairMode = input.axes.firstIndex(where: { $0.name == "pair" }) {
+            communities = (0..<model.rank).map { r in
+                let affinity = affinityMatrix(model.factors[pairMode].column(r), pairs: pairs, neurons: neurons.count)
+                let membership = louvainCommunities(affinity, resolution: options.resolution, seed: options.cp.seed)
+                return ComponentCommunities(membership: membership, modularity: modularity(affinity, membership, resolution: options.resolution))
+            }
+        }
+        return NTFResult(input: input, summaries: summaries, selected: selected, model: model, communities: communities)
+    }
+
+    /// A component's pair factor as a symmetric neuron × neuron affinity matrix (zero diagonal).
+    public static func affinityMatrix(_ pairFactor: [Double], pairs: [(Int, Int)], neurons: Int) -> Matrix {
+        var w = Matrix(rows: neurons, columns: neurons)
+        for (p, (i, j)) in pairs.enumerated() {
+            w[i, j] = max(pairFactor[p], 0)
+            w[j, i] = max(pairFactor[p], 0)
+        }
+        return w
+    }
+}
