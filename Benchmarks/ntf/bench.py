@@ -16,7 +16,7 @@ For each tensor NAME.npy of --data (rank R from the name, `..._rR`), from NAME_i
   runs max_iter + 1 iterations; a negative tol never stops it early), timed the same way. It is another HALS variant (3 inner sweeps,
   no epsilon floor), so its errors differ somewhat from TensorLy's.
 * neurotool, its own child process: `NEUROTOOL ntf NAME.npy -o OUT.nc --rank R --solver hals
-  --iterations N --tol 0 --init NAME_init.h5 --seed 0 -q`; then OUT.nc's root attributes
+  --iterations N --tol 0 --init NAME_init.h5 --seed 0 --record-timing -q`; then OUT.nc's root attributes
   `fit_seconds` (wall time of the fit itself) and `iterations`, and its scalar variable
   `relative_error`; s/iteration = fit_seconds / iterations. The wall time of the whole command
   (start-up, reading, writing) and the child's peak memory are reported beside it.
@@ -143,7 +143,7 @@ def neurotool_hals(tool: Path, tensor: Path, init: Path, rank: int, iterations: 
     import numpy as np
 
     argv = [str(tool.resolve()), "ntf", str(tensor), "-o", str(out), "--rank", str(rank), "--solver", "hals",
-            "--iterations", str(iterations), "--tol", "0", "--init", str(init), "--seed", "0", "-q"]
+            "--iterations", str(iterations), "--tol", "0", "--init", str(init), "--seed", "0", "--record-timing", "-q"]
     try:
         wall, peak = run_child(argv, out, f"neurotool ntf on {tensor.name}")
     except BenchError as e:

@@ -108,6 +108,9 @@ struct NTFCommand: ParsableCommand {
     @Option(help: "Report page name.")
     var name: String = "ntf"
 
+    @Flag(name: .customLong("record-timing"), help: "Write fit times (fit_seconds, ensemble/seconds); the output then differs between runs.")
+    var recordTiming = false
+
     @Flag(name: .shortAndLong, help: "No progress bar or summary.")
     var quiet = false
 
@@ -147,15 +150,15 @@ struct NTFCommand: ParsableCommand {
         let homogenized = NTFInput.isHomogenized(input)
         switch tensor {
         case nil:
-            if homogenized { throw ValidationError("\(input) is a homogenized file: choose --tensor trials or --tensor connectome") }
+            if homogenized { throw CommandFailure("\(input) is a homogenized file: choose --tensor trials or --tensor connectome") }
             return .array
         case "connectome":
-            guard homogenized else { throw ValidationError("--tensor connectome needs a homogenized calcium file (neurotool homogenize)") }
+            guard homogenized else { throw CommandFailure("--tensor connectome needs a homogenized calcium file (neurotool homogenize)") }
             var options = ConnectomeOptions(window: window, step: step, minWorms: minWorms)
             options.window = window
             return .connectome(options)
         default:
-            guard homogenized else { throw ValidationError("--tensor trials needs a homogenized file (neurotool homogenize)") }
+            guard homogenized else { throw CommandFailure("--tensor trials needs a homogenized file (neurotool homogenize)") }
             if epoch.hasPrefix("window:") {
                 guard let seconds = Double(epoch.dropFirst("window:".count)) else { throw ValidationError("--epoch window:SECONDS needs a number") }
                 return .trials(.windows(seconds: seconds), shiftToNonnegative: shiftNonnegative)
@@ -210,14 +213,14 @@ struct NTFCommand: ParsableCommand {
         }
         let order = labelled.tensor.order
         for m in cp.fixedModes.union(signed) + Array(cp.sparsity.keys) where m >= order {
-            throw ValidationError("mode \(m) does not exist: the tensor has \(order) modes (0…\(order - 1))")
+            throw CommandFailure("mode \(m) does not exist: the tensor has \(order) modes (0…\(order - 1))")
         }
         if !signed.isEmpty { cp.nonnegativeModes = Set(0..<order).subtracting(signed) }
         if let mask { inputs.append(ArrayFile.split(mask).path) }
         if let initFile {
             let model = try initialModel(order: order)
             guard ranks == [model.rank] else {
-                throw ValidationError("\(initFile): starting factors have rank \(model.rank), but --rank/--ranks asks for \(ranks)")
+                throw CommandFailure("\(initFile): starting factors have rank \(model.rank), but --rank/--ranks asks for \(ranks)")
             }
             cp.initialization = .given(model)
             inputs.append(initFile)
@@ -236,10 +239,10 @@ struct NTFCommand: ParsableCommand {
             result = try NTFAnalysis.run(labelled, options: options, progress: progress)
         } catch let error as TensorError {
             progress.finish()
-            throw ValidationError("\(input): \(error)")
+            throw CommandFailure("\(input): \(error)")
         }
         let sources = inputs.map { ArrayFile.split($0).path }
-        try NTFOutputFile.write(result, to: output, inputs: sources, provenance: provenance, parameters: parameters)
+        try NTFOutputFile.write(result, to: output, inputs: sources, provenance: provenance, parameters: parameters, recordTiming: recordTiming)
         if let report {
             try NTFReport.make(result, provenance: provenance, parameters: parameters, inputs: sources).write(directory: report, name: name)
         }

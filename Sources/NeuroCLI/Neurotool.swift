@@ -27,3 +27,10 @@ func commandLineText(_ arguments: [String] = CommandLine.arguments) -> String {
         return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }.joined(separator: " ")
 }
+
+/// An error found while running a command (not in its arguments): printed as one `Error:` line, without
+/// the usage text ArgumentParser adds to a `ValidationError`.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

@@ -5,8 +5,10 @@ import NeuroTensor
 
 /// Writes an `ntf` result as NetCDF-4 (layout in docs/FORMAT.md, "NTF results").
 public enum NTFOutputFile {
+    /// Timings (`fit_seconds`, `ensemble/seconds`) are written only when `recordTiming` is set: without
+    /// them the same inputs and seed give a byte-identical file.
     public static func write(_ result: NTFResult, to path: String, inputs: [String], provenance: Provenance,
-                             parameters: String) throws {
+                             parameters: String, recordTiming: Bool = false) throws {
         let best = result.selected.best
         let checksums = try inputs.map { try FileChecksum.sha256(of: $0) }
         let out = try ResultFileWriter(path: path, inputs: inputs, attributes: [
@@ -23,8 +25,7 @@ public enum NTFOutputFile {
             ("rank", .integer(result.selected.rank)),
             ("iterations", .integer(best.iterations)),
             ("stop_reason", .text(best.stopReason.rawValue)),
-            ("fit_seconds", .number(best.seconds)),
-        ])
+        ] + (recordTiming ? [("fit_seconds", .number(best.seconds))] : []))
         do {
             let model = result.model
             try out.defineDimension("component", length: model.rank)
@@ -72,7 +73,9 @@ public enum NTFOutputFile {
             try out.write("ensemble/similarity", dimensions: ["rank", "replicate"], values: table { $0.similarity[$1] },
                           attributes: [("long_name", .text("factor match score of each replicate against the rank's best"))])
             try out.write("ensemble/iterations", dimensions: ["rank", "replicate"], values: table { Double($0.fits[$1].iterations) })
-            try out.write("ensemble/seconds", dimensions: ["rank", "replicate"], values: table { $0.fits[$1].seconds })
+            if recordTiming {
+                try out.write("ensemble/seconds", dimensions: ["rank", "replicate"], values: table { $0.fits[$1].seconds })
+            }
             if summaries.contains(where: { !$0.heldOutErrors.isEmpty }) {
                 try out.write("ensemble/heldout_error", dimensions: ["rank", "replicate"], values: table { $1 < $0.heldOutErrors.count ? $0.heldOutErrors[$1] : .nan },
                               attributes: [("long_name", .text("relative error on held-out entries of a fit to the rest"))])
