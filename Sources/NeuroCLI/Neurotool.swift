@@ -1,6 +1,8 @@
 import ArgumentParser
 import NeuroCore
 import NeuroIO
+import NeuroLinAlg
+import Foundation
 
 /// The `neurotool` command: parses arguments and calls the libraries, nothing more.
 public struct Neurotool: ParsableCommand {
@@ -14,8 +16,26 @@ public struct Neurotool: ParsableCommand {
 
     /// Runs the command named by the process arguments, deleting unfinished outputs on Ctrl-C.
     public static func runFromCommandLine() {
+        useFastBLASKernels()
         InterruptCleanup.install()
         main()
+    }
+
+    /// OpenBLAS chooses its kernels when it loads, from the CPU model; on CPUs newer than the installed
+    /// OpenBLAS it falls back to slow generic ones. Then restart once with `OPENBLAS_CORETYPE` set to the
+    /// best family the CPU's flags support (the user's own `OPENBLAS_CORETYPE` always wins).
+    static func useFastBLASKernels() {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["OPENBLAS_CORETYPE"] == nil, environment["NEUROTOOL_BLAS_CHECKED"] == nil,
+              let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let core = BLASRuntime.betterCoreType(cpuFlags: Set(flagsLine.split(separator: " ")))
+        else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        setenv("NEUROTOOL_BLAS_CHECKED", "1", 1)
+        var argv = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", &argv)
+        // execv returned: carry on with the kernels already loaded.
     }
 }
 

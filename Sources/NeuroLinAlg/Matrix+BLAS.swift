@@ -39,3 +39,21 @@ public enum BLASThreads {
     /// Sets the thread count (1 makes results reproducible bit for bit across runs).
     public static func set(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
 }
+
+/// Which OpenBLAS kernels run, and which would suit this CPU better.
+public enum BLASRuntime {
+    /// The kernel family OpenBLAS picked at load time ("Haswell", "SkylakeX", "Prescott", …).
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// A better `OPENBLAS_CORETYPE` when OpenBLAS fell back to generic kernels on a CPU it does not
+    /// recognise (Debian's OpenBLAS predates recent Xeons and picks SSE3 "Prescott" kernels there, several
+    /// times slower); nil when its own choice is fine. `cpuFlags` are /proc/cpuinfo's `flags`.
+    public static func betterCoreType(cpuFlags: Set<Substring>, current: String = coreName) -> String? {
+        let generic: Set<String> = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Northwood", "Banias"]
+        guard generic.contains(current) else { return nil }
+        if cpuFlags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl"]) { return "SkylakeX" }
+        if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
+        if cpuFlags.contains("avx") { return "Sandybridge" }
+        return nil
+    }
+}

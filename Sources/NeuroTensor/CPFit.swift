@@ -35,12 +35,18 @@ extension CPProblem {
         var previous = factors
         var extrapolated = factors
         var momentum = 1.0
+        // Without a mask, MTTKRPs come from a dimension tree (two passes over the data per iteration).
+        var tree = weights == nil && shape.count >= 3 ? DimensionTree(shape: shape) : nil
+        var versions = [Int](repeating: 0, count: shape.count)
 
         for iteration in 0..<options.maxIterations {
             var error = Double.nan
             var restarted = false
             for mode in modes {
-                let eq = normalEquations(factors, mode: mode)
+                let eq = tree != nil
+                    ? NormalEquations(b: tree!.mttkrp(weightedData, factors: factors, versions: versions, mode: mode),
+                                      shared: khatriRaoGram(factors, excluding: mode))
+                    : normalEquations(factors, mode: mode)
                 let l1 = options.sparsity[mode] ?? 0
                 var a = factors[mode]
                 switch options.solver {
@@ -56,6 +62,7 @@ extension CPProblem {
                     try projectedGradientUpdate(&a, from: extrapolated[mode], eq, nonnegative: options.isNonnegative(mode), l1: l1)
                 }
                 factors[mode] = a
+                versions[mode] += 1
                 if mode == modes.last { error = relativeError(eq, a) }
             }
             if options.solver == .bcd {
@@ -63,6 +70,7 @@ extension CPProblem {
                     // The extrapolation overshot: return to the previous iterate and restart momentum.
                     factors = previous
                     extrapolated = previous
+                    for m in versions.indices { versions[m] += 1 }
                     momentum = 1
                     error = last
                     restarted = true

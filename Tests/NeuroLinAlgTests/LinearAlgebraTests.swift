@@ -49,3 +49,16 @@ struct LinearAlgebraTests {
         #expect(abs(vectors[0, 0] * vectors[0, 1] + vectors[1, 0] * vectors[1, 1]) < 1e-12)
     }
 }
+
+@Suite("OpenBLAS kernel choice")
+struct BLASRuntimeTests {
+    @Test("generic kernels on an AVX-512 / AVX2 CPU get a better core type; a recognised CPU is left alone")
+    func coreType() {
+        let skylake: Set<Substring> = ["fma", "avx", "avx2", "avx512f", "avx512dq", "avx512bw", "avx512vl"]
+        #expect(BLASRuntime.betterCoreType(cpuFlags: skylake, current: "Prescott") == "SkylakeX")
+        #expect(BLASRuntime.betterCoreType(cpuFlags: ["fma", "avx", "avx2"], current: "Prescott") == "Haswell")
+        #expect(BLASRuntime.betterCoreType(cpuFlags: ["sse3"], current: "Prescott") == nil)
+        #expect(BLASRuntime.betterCoreType(cpuFlags: skylake, current: "Haswell") == nil)
+        #expect(!BLASRuntime.coreName.isEmpty)
+    }
+}

@@ -90,3 +90,28 @@ struct KernelTests {
         #expect(factorMatchScore(back, reference: p.truth).assignment == [0, 1, 2])
     }
 }
+
+@Suite("Dimension-tree MTTKRP")
+struct DimensionTreeTests {
+    @Test("every mode's MTTKRP equals the direct one (≤ 1e-12 relative), and products are reused only while valid",
+          arguments: [[7, 5, 6], [4, 3, 5, 6], [3, 2, 4, 2, 3], [2, 9]])
+    func matchesDirect(shape: [Int]) {
+        var g = SeededGenerator(seed: 17)
+        let x = (0..<shape.reduce(1, *)).map { _ in g.normal() }
+        var factors = shape.map { randomMatrix($0, 4, &g) }
+        var tree = DimensionTree(shape: shape)
+        var versions = [Int](repeating: 0, count: shape.count)
+        for sweep in 0..<2 {
+            for mode in shape.indices {
+                let fast = tree.mttkrp(x, factors: factors, versions: versions, mode: mode)
+                let direct = mttkrp(x, shape: shape, factors: factors, mode: mode)
+                let scale = direct.values.map(abs).max() ?? 1
+                #expect(TestSupport.maxAbsDifference(fast.values, direct.values) <= 1e-12 * scale, "sweep \(sweep) mode \(mode) of \(shape)")
+                // Change the factor, as a solver would, before the next mode.
+                factors[mode] = randomMatrix(shape[mode], 4, &g)
+                versions[mode] += 1
+            }
+        }
+    }
+}
+
