@@ -56,7 +56,9 @@ demo: build
 		--rate 256 --l-freq 1 --h-freq 40 --notch 50
 	$(NEUROTOOL) info $(DEMO_OUT)/eeg.nc
 	$(NEUROTOOL) report $(DEMO_OUT)/eeg.nc -o $(REPORTS) --name eeg-homogenize
-	@echo "reports: $(REPORTS)/celegans-homogenize.html and $(REPORTS)/eeg-homogenize.html (and .md)"
+	$(NEUROTOOL) ntf $(DEMO_OUT)/celegans.nc --tensor connectome --window 30 --min-worms 2 --ranks 1-5 --replicates 3 \
+		--holdout 0.1 --seed 0 -o $(DEMO_OUT)/celegans-ntf.nc --report $(REPORTS) --name celegans-ntf
+	@echo "reports: $(REPORTS)/celegans-homogenize.html, $(REPORTS)/eeg-homogenize.html and $(REPORTS)/celegans-ntf.html (and .md)"
 
 bench: build venv
 	$(PYTHON) Benchmarks/homogenize/make_data.py Benchmarks/.data/homogenize

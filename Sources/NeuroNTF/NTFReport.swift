@@ -12,7 +12,7 @@ public enum NTFReport {
     public static func make(_ result: NTFResult, provenance: Provenance, parameters: String, inputs: [String]) -> Report {
         let input = result.input, model = result.model, best = result.selected.best
         var report = Report(title: "Non-negative tensor factorization: \(input.kind.split(separator: "(").first ?? "")")
-        report.add(.paragraph("A \(input.tensor.shape.map(String.init).joined(separator: " × ")) tensor (\(input.axes.map(\.name).joined(separator: " × "))), \(String(format: "%.1f", 100 * input.observedFraction))% of entries observed (missing entries are left out of the fit, not imputed), factorized with rank \(result.selected.rank): relative error \(String(format: "%.4f", best.relativeError)) after \(best.iterations) iterations (\(best.stopReason.rawValue), \(String(format: "%.2f", best.seconds)) s)."))
+        report.add(.paragraph("A \(input.tensor.shape.map(String.init).joined(separator: " × ")) tensor (\(input.axes.map(\.name).joined(separator: " × "))), \(String(format: "%.1f", 100 * input.observedFraction))% of entries observed (missing entries are left out of the fit, not imputed), factorized with rank \(result.selected.rank): relative error \(String(format: "%.4f", best.relativeError)) after \(best.iterations) iterations (\(best.stopReason.rawValue))."))
         report.add(.heading("Provenance", level: 1))
         report.add(.table(header: ["field", "value"], rows: [
             ["neurotool version", provenance.toolVersion],
