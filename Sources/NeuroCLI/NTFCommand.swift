@@ -51,6 +51,9 @@ struct NTFCommand: ParsableCommand {
     @Option(name: .customLong("init-method"), help: "Start when --init is not given: random or nndsvd.")
     var initMethod: String = "random"
 
+    @Option(help: "Reference solution (an ntf output, or HDF5 factor0, factor1, …): components are reordered to match it.")
+    var align: String?
+
     @Option(help: "Array of the tensor's shape: non-zero entries are observed, zeros missing.")
     var mask: String?
 
@@ -169,21 +172,21 @@ struct NTFCommand: ParsableCommand {
         }
     }
 
-    /// Starting factors from an HDF5 file (`factor0`, …, optional `weights`).
-    func initialModel(order: Int) throws -> KruskalTensor {
+    /// Factors from a file (`factor0`, …, optional `weights`): HDF5 from another tool, or an ntf output.
+    func model(from path: String, order: Int) throws -> KruskalTensor {
         let factors = try (0..<order).map { k -> Matrix in
-            let a = try ArrayFile.read("\(initFile!):/factor\(k)")
+            let a = try ArrayFile.read("\(path):factor\(k)")
             guard a.shape.count == 2 else {
-                throw NeuroIOError.badValue(initFile!, field: "factor\(k)", detail: "must be a matrix (size × rank), has shape \(a.shape)")
+                throw NeuroIOError.badValue(path, field: "factor\(k)", detail: "must be a matrix (size × rank), has shape \(a.shape)")
             }
             return Matrix(rows: a.shape[0], columns: a.shape[1], values: a.values)
         }
         let rank = factors[0].columns
         guard factors.allSatisfy({ $0.columns == rank }) else {
-            throw NeuroIOError.badValue(initFile!, field: "factors", detail: "have different numbers of columns")
+            throw NeuroIOError.badValue(path, field: "factors", detail: "have different numbers of columns")
         }
-        let weights = (try? ArrayFile.read("\(initFile!):/weights"))?.values ?? [Double](repeating: 1, count: rank)
-        guard weights.count == rank else { throw NeuroIOError.badValue(initFile!, field: "weights", detail: "has \(weights.count) values for rank \(rank)") }
+        let weights = (try? ArrayFile.read("\(path):weights"))?.values ?? [Double](repeating: 1, count: rank)
+        guard weights.count == rank else { throw NeuroIOError.badValue(path, field: "weights", detail: "has \(weights.count) values for rank \(rank)") }
         return KruskalTensor(weights: weights, factors: factors)
     }
 
@@ -218,7 +221,7 @@ struct NTFCommand: ParsableCommand {
         if !signed.isEmpty { cp.nonnegativeModes = Set(0..<order).subtracting(signed) }
         if let mask { inputs.append(ArrayFile.split(mask).path) }
         if let initFile {
-            let model = try initialModel(order: order)
+            let model = try model(from: initFile, order: order)
             guard ranks == [model.rank] else {
                 throw CommandFailure("\(initFile): starting factors have rank \(model.rank), but --rank/--ranks asks for \(ranks)")
             }
@@ -226,6 +229,10 @@ struct NTFCommand: ParsableCommand {
             inputs.append(initFile)
         }
         var options = NTFOptions(ranks: ranks, cp: cp)
+        if let align {
+            options.reference = try model(from: align, order: order)
+            inputs.append(align)
+        }
         options.replicates = replicates
         options.holdoutFraction = holdout
         options.selectedRank = selectRank
@@ -249,6 +256,7 @@ struct NTFCommand: ParsableCommand {
         if !quiet {
             let best = result.selected.best
             print("wrote \(output): rank \(result.selected.rank), relative error \(String(format: "%.4f", best.relativeError)) after \(best.iterations) iterations (\(best.stopReason.rawValue))")
+            if let score = result.alignmentScore { print("aligned to \(align!): factor match score \(String(format: "%.3f", score))") }
             if let report { print("report: \((report as NSString).appendingPathComponent(name + ".html"))") }
         }
     }

@@ -17,6 +17,8 @@ public struct NTFOptions: Sendable {
     public var selectedRank: Int? = nil
     /// Modularity resolution γ for the communities of connectome components.
     public var resolution = 1.0
+    /// A reference solution (same shape): the reported components are reordered to match it.
+    public var reference: KruskalTensor? = nil
 
     public init(ranks: [Int], cp: CPOptions) {
         self.ranks = ranks
@@ -39,6 +41,8 @@ public struct NTFResult: Sendable {
     public var model: KruskalTensor
     /// Per component, for connectome tensors.
     public var communities: [ComponentCommunities]?
+    /// Factor match score against the reference solution, when one was given.
+    public var alignmentScore: Double?
 }
 
 public enum NTFAnalysis {
@@ -58,7 +62,15 @@ public enum NTFAnalysis {
         } else {
             selected = summaries.last!
         }
-        let model = selected.best.model.normalized()
+        var model = selected.best.model.normalized()
+        var alignmentScore: Double? = nil
+        if let reference = options.reference {
+            guard reference.shape == model.shape else {
+                throw TensorError.shapeMismatch(what: "reference solution", expected: model.shape, found: reference.shape)
+            }
+            model = aligned(model, to: reference)
+            alignmentScore = factorMatchScore(model, reference: reference).score
+        }
         var communities: [ComponentCommunities]? = nil
         if let neurons = input.neurons, let pairs = input.pairs, let pairMode = input.axes.firstIndex(where: { $0.name == "pair" }) {
             communities = (0..<model.rank).map { r in
@@ -67,7 +79,8 @@ public enum NTFAnalysis {
                 return ComponentCommunities(membership: membership, modularity: modularity(affinity, membership, resolution: options.resolution))
             }
         }
-        return NTFResult(input: input, summaries: summaries, selected: selected, model: model, communities: communities)
+        return NTFResult(input: input, summaries: summaries, selected: selected, model: model, communities: communities,
+                         alignmentScore: alignmentScore)
     }
 
     /// A component's pair factor as a symmetric neuron × neuron affinity matrix (zero diagonal).

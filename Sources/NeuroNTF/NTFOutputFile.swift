@@ -11,7 +11,7 @@ public enum NTFOutputFile {
                              parameters: String, recordTiming: Bool = false) throws {
         let best = result.selected.best
         let checksums = try inputs.map { try FileChecksum.sha256(of: $0) }
-        let out = try ResultFileWriter(path: path, inputs: inputs, attributes: [
+        var attributes: [(key: String, value: AttributeValue)] = [
             ("title", .text("neurotool ntf")),
             ("neurotool_version", .text(provenance.toolVersion)),
             ("command_line", .text(provenance.commandLine)),
@@ -25,7 +25,10 @@ public enum NTFOutputFile {
             ("rank", .integer(result.selected.rank)),
             ("iterations", .integer(best.iterations)),
             ("stop_reason", .text(best.stopReason.rawValue)),
-        ] + (recordTiming ? [("fit_seconds", .number(best.seconds))] : []))
+        ]
+        if recordTiming { attributes.append(("fit_seconds", .number(best.seconds))) }
+        if let score = result.alignmentScore { attributes.append(("alignment_score", .number(score))) }
+        let out = try ResultFileWriter(path: path, inputs: inputs, attributes: attributes)
         do {
             let model = result.model
             try out.defineDimension("component", length: model.rank)

@@ -68,6 +68,25 @@ struct NTFCLITests {
         #expect(py.stdout.contains("(3, 2)"))
     }
 
+    @Test("--align reorders another run's components to match a reference ntf output (read back as NetCDF arrays)")
+    func align() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let base = ["ntf", tensor, "--rank", "3", "--iterations", "200", "-q"]
+        #expect(try TestSupport.neurotool(base + ["--seed", "1", "-o", "\(dir)/ref.nc"]).status == 0)
+        let run = try TestSupport.neurotool(base + ["--seed", "2", "--align", "\(dir)/ref.nc", "-o", "\(dir)/aligned.nc"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let py = try TestSupport.run(TestSupport.python, ["-c", """
+        import sys, netCDF4, numpy as np
+        ref, new = netCDF4.Dataset(sys.argv[1]), netCDF4.Dataset(sys.argv[2])
+        # component r of the aligned run is the reference's component r: cosines near 1 on the diagonal
+        cos = [min(abs(np.dot(ref[f"factor{k}"][:, r], new[f"factor{k}"][:, r])) for k in range(3)) for r in range(3)]
+        print(float(new.alignment_score), min(cos))
+        """, "\(dir)/ref.nc", "\(dir)/aligned.nc"])
+        #expect(py.status == 0, "\(py.stderr)")
+        let values = py.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(values.count == 2 && values[0] > 0.95 && values[1] > 0.95, "\(py.stdout)")
+    }
+
     @Test("bad input: one line naming the file, non-zero exit, no output", arguments: [
         (["--rank", "0"], "rank must be at least 1"),
         (["--rank", "81"], "rank 81 is larger than a 12×10×8 tensor can need (at most 80)"),
