@@ -49,10 +49,12 @@ let package = Package(
 
         .target(name: "NeuroTensor", dependencies: ["NeuroCore", "NeuroLinAlg"]),
         .target(name: "NeuroGraph", dependencies: ["NeuroCore"]),
+        .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroSpectral",
+                                                  .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),
         /// The command-line interface: argument parsing only, calling the libraries.
         .target(name: "NeuroCLI", dependencies: [
-            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF", "NeuroReport", "NeuroTensor",
+            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroFTag", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF", "NeuroReport", "NeuroTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "neurotool", dependencies: ["NeuroCLI"]),

@@ -1,0 +1,77 @@
+/// How spectra are estimated.
+public enum SpectrumMethod: String, Sendable, CaseIterable {
+    /// One full-length FFT per epoch (`scipy.signal.periodogram`, boxcar): tags fall exactly on bins
+    /// when epochs hold an integer number of their cycles.
+    case fft
+    /// Welch's method (`scipy.signal.welch`: Hann window, `nperseg`, `noverlap`, mean removed).
+    case welch
+}
+
+/// Whether trials are averaged before (evoked) or after (spectra) the spectrum.
+public enum TrialAveraging: String, Sendable, CaseIterable {
+    case evoked, spectra
+}
+
+/// Everything `ftag` needs besides the data.
+public struct FTagOptions: Sendable {
+    /// Tagged frequencies (Hz), e.g. 1, 2, 4 for sentence, phrase, word.
+    public var tags: [Double]
+    /// A name per tag ("sentence", "phrase", "word"); default "1Hz", "2Hz", ….
+    public var tagNames: [String]? = nil
+    /// Harmonics tested per tag: 1 = the fundamental only, 2 adds 2f, ….
+    public var harmonics = 1
+    public var method: SpectrumMethod = .fft
+    public var averaging: TrialAveraging = .evoked
+    /// Welch segment length in samples (nil: the epoch length).
+    public var segmentLength: Int? = nil
+    /// Welch overlap in samples (nil: half a segment).
+    public var overlap: Int? = nil
+    /// Neighbouring bins on each side used as noise (MNE tutorial: 3), and adjacent bins skipped (1).
+    public var neighbors = 3
+    public var skip = 1
+    /// Permutations of the HFTP test (0: significance from the neighbour z-score instead).
+    public var permutations = 1000
+    public var seed: UInt64 = 0
+    /// Benjamini–Hochberg across channels, per tag.
+    public var fdr = false
+    public var alpha = 0.05
+    /// Band (Hz) of the spectra compared in representational similarity.
+    public var rsaBand: ClosedRange<Double> = 0.5...2
+
+    public init(tags: [Double]) { self.tags = tags }
+
+    /// Names of the base tags.
+    public var names: [String] {
+        tagNames ?? tags.map { f in f == f.rounded() ? "\(Int(f))Hz" : "\(f)Hz" }
+    }
+}
+
+/// What can be wrong with a frequency-tagging request; one line each.
+public enum FTagError: Error, CustomStringConvertible, Equatable, Sendable {
+    case aboveNyquist(tag: Double, nyquist: Double)
+    case nonPositiveTag(Double)
+    case shorterThanOneCycle(duration: Double, tag: Double)
+    case offBin(tag: Double, samples: Int, rate: Double)
+    case nonFinite(channel: String, trial: Int)
+    case tooFewBins(tag: Double, needed: Int)
+    case badOption(String)
+
+    public var description: String {
+        switch self {
+        case let .aboveNyquist(tag, nyquist):
+            return "tag \(tag) Hz is above the Nyquist frequency (\(nyquist) Hz)"
+        case .nonPositiveTag(let f):
+            return "tag \(f) Hz must be positive"
+        case let .shorterThanOneCycle(duration, tag):
+            return "epochs of \(duration) s are shorter than one cycle of \(tag) Hz"
+        case let .offBin(tag, samples, rate):
+            return "\(tag) Hz does not fall on a frequency bin of \(samples) samples at \(rate) Hz; use epochs (or Welch segments) of a whole number of its cycles"
+        case let .nonFinite(channel, trial):
+            return "channel \(channel) has NaN or infinite samples in trial \(trial + 1)"
+        case let .tooFewBins(tag, needed):
+            return "not enough frequency bins around \(tag) Hz for the noise estimate (needs \(needed) on each side)"
+        case .badOption(let text):
+            return text
+        }
+    }
+}

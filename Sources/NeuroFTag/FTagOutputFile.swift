@@ -1,0 +1,103 @@
+import Foundation
+import NeuroCore
+import NeuroIO
+
+/// Writes an `ftag` result as NetCDF-4 (layout in docs/FORMAT.md, "Frequency-tagging results").
+public enum FTagOutputFile {
+    public struct Extras {
+        public var rsa: [[Double]]? = nil
+        public var conditions: [String] = []
+        public var rsaSpearman: Double? = nil
+        public init() {}
+    }
+
+    public static func write(_ result: FTagResult, extras: Extras = Extras(), to path: String, inputs: [String],
+                             provenance: Provenance, parameters: String, recordTiming: Bool = false) throws {
+        let data = result.data, channels = data.channels.count, tested = result.tagFrequencies.count
+        var attributes: [(key: String, value: AttributeValue)] = [
+            ("title", .text("neurotool ftag")),
+            ("neurotool_version", .text(provenance.toolVersion)),
+            ("command_line", .text(provenance.commandLine)),
+            ("input_files", .text(inputs.joined(separator: "\n"))),
+            ("input_sha256", .text(try inputs.map { try FileChecksum.sha256(of: $0) }.joined(separator: "\n"))),
+            ("parameters", .text(parameters)),
+            ("sampling_rate", .number(data.rate)),
+            ("epochs", .integer(data.trials)),
+            ("epoch_samples", .integer(data.samples)),
+            ("epoch_seconds", .number(data.duration)),
+            ("method", .text(result.options.method.rawValue)),
+            ("averaging", .text(result.options.averaging.rawValue)),
+            ("significance", .text(result.options.permutations > 0
+                ? "HFTP permutation test (\(result.options.permutations) permutations, 95th percentile)\(result.options.fdr ? ", BH-FDR on p" : "")"
+                : "neighbour z-score, one-sided normal p < \(result.options.alpha)\(result.options.fdr ? " after BH-FDR" : "")")),
+        ]
+        if recordTiming {
+            attributes.append(("spectra_seconds", .number(result.spectraSeconds)))
+            attributes.append(("permutation_seconds", .number(result.permutationSeconds)))
+        }
+        if let rho = extras.rsaSpearman { attributes.append(("rsa_spearman", .number(rho))) }
+        let out = try ResultFileWriter(path: path, inputs: inputs, attributes: attributes)
+        do {
+            try out.defineDimension("channel", length: channels)
+            try out.defineDimension("frequency", length: result.spectra.frequencies.count)
+            try out.defineDimension("tag", length: tested)
+            try out.write("channel", dimensions: ["channel"], strings: data.channels)
+            if let groups = data.groups { try out.write("group", dimensions: ["channel"], strings: groups) }
+            try out.write("frequency", dimensions: ["frequency"], values: result.spectra.frequencies, attributes: [("units", .text("Hz"))])
+            try out.write("psd", dimensions: ["channel", "frequency"], values: result.spectra.psd.values,
+                          attributes: [("long_name", .text("power spectral density (\(result.options.method.rawValue), \(result.options.averaging.rawValue))")), ("units", .text("unit²/Hz"))])
+            if let amplitude = result.spectra.amplitude {
+                try out.write("amplitude", dimensions: ["channel", "frequency"], values: amplitude.values,
+                              attributes: [("long_name", .text("single-sided amplitude 2|X|/n"))])
+            }
+            try out.write("tag", dimensions: ["tag"], values: result.tagFrequencies, attributes: [("units", .text("Hz"))])
+            let names = result.options.names
+            try out.write("tag_name", dimensions: ["tag"], strings: result.tagBase.indices.map {
+                result.tagHarmonic[$0] == 1 ? names[result.tagBase[$0]] : "\(names[result.tagBase[$0]])×\(result.tagHarmonic[$0])"
+            })
+            try out.write("tag_harmonic", dimensions: ["tag"], integers: result.tagHarmonic)
+            try out.write("snr", dimensions: ["channel", "tag"], values: result.snr.values,
+                          attributes: [("long_name", .text("power over the mean of \(result.options.neighbors) neighbouring bins each side, skipping \(result.options.skip)"))])
+            try out.write("zscore", dimensions: ["channel", "tag"], values: result.zscore.values,
+                          attributes: [("long_name", .text("(power − mean of neighbours) / their standard deviation"))])
+            try out.write("pvalue", dimensions: ["channel", "tag"], values: result.pvalue.values)
+            try out.write("significant", dimensions: ["channel", "tag"], integers: result.significant.flatMap { $0.map { $0 ? 1 : 0 } })
+            if let itpc = result.itpc {
+                try out.write("itpc", dimensions: ["channel", "tag"], values: itpc.values,
+                              attributes: [("long_name", .text("inter-trial phase coherence |mean e^{iφ}|"))])
+            }
+            if let hftp = result.hftp {
+                try out.write("hftp_amplitude", dimensions: ["channel", "tag"], values: hftp.observed.values,
+                              attributes: [("long_name", .text("|rfft| of the trial-averaged response at the tag bin"))])
+                try out.write("hftp_threshold", dimensions: ["channel", "tag"], values: hftp.threshold.values,
+                              attributes: [("long_name", .text("95th percentile of the permutation null"))])
+            }
+            if let z = result.controlZ {
+                try out.write("control_z", dimensions: ["channel", "tag"], values: z.values,
+                              attributes: [("long_name", .text("experiment − control amplitude difference, z-scored across channels"))])
+            }
+            try out.write("level", dimensions: ["channel"], strings: result.levels)
+            // Level counts per group.
+            let groups = data.groups ?? [String](repeating: "all", count: channels)
+            let groupNames = Array(Set(groups)).sorted(), levelNames = Array(Set(result.levels)).sorted()
+            try out.defineDimension("group_name", length: groupNames.count)
+            try out.defineDimension("level_name", length: levelNames.count)
+            try out.write("group_name", dimensions: ["group_name"], strings: groupNames)
+            try out.write("level_name", dimensions: ["level_name"], strings: levelNames)
+            try out.write("level_counts", dimensions: ["group_name", "level_name"], integers: groupNames.flatMap { g in
+                levelNames.map { l in zip(groups, result.levels).filter { $0.0 == g && $0.1 == l }.count }
+            })
+            if let rsa = extras.rsa {
+                try out.defineDimension("condition", length: rsa.count)
+                try out.defineDimension("condition2", length: rsa.count)
+                try out.write("condition", dimensions: ["condition"], strings: extras.conditions)
+                try out.write("rsa", dimensions: ["condition", "condition2"], values: rsa.flatMap { $0 },
+                              attributes: [("long_name", .text("cosine distance between conditions' evoked amplitude spectra in \(result.options.rsaBand.lowerBound)–\(result.options.rsaBand.upperBound) Hz"))])
+            }
+            try out.commit()
+        } catch {
+            out.abandon()
+            throw error
+        }
+    }
+}
