@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(name: "NeuroDSPTests", dependencies: ["NeuroDSP", "NeuroTestSupport"]),
         .testTarget(name: "NeuroIOTests", dependencies: ["NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroHomogenizeTests", dependencies: ["NeuroHomogenize", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroFTagTests", dependencies: ["NeuroFTag", "NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroGraphTests", dependencies: ["NeuroGraph", "NeuroTestSupport"]),
         .testTarget(name: "NeuroNTFTests", dependencies: ["NeuroNTF", "NeuroGraph", "NeuroIO", "NeuroTensor", "NeuroTestSupport"]),
         .testTarget(name: "NeuroTensorTests", dependencies: ["NeuroTensor", "NeuroIO", "NeuroTestSupport"]),

@@ -59,7 +59,7 @@ struct FTagCommand: ParsableCommand {
     @Option(help: "Adjacent bins skipped on each side.")
     var skip: Int = 1
 
-    @Option(help: "Permutations of the HFTP test (0: significance from the neighbour z-score).")
+    @Option(help: "Permutations of the HFTP test (0: none; significance from the SNR test alone).")
     var permutations: Int = 1000
 
     @Option(help: "Seed of the permutations.")
@@ -71,8 +71,14 @@ struct FTagCommand: ParsableCommand {
     @Option(help: "Control input (same channels and epochs): significance also needs experiment − control z > 2.")
     var control: String?
 
-    @Flag(help: "Benjamini–Hochberg correction across channels, per tag.")
+    @Flag(help: "Benjamini–Hochberg correction across channels, per tag (default: Bonferroni).")
     var fdr = false
+
+    @Flag(help: "No correction across channels.")
+    var uncorrected = false
+
+    @Option(help: "Significance level.")
+    var alpha: Double = 0.05
 
     @Option(help: "Array of one group number per unit (layer, region) for level counts.")
     var groups: String?
@@ -134,7 +140,10 @@ struct FTagCommand: ParsableCommand {
         options.skip = skip
         options.permutations = permutations
         options.seed = seed
-        options.fdr = fdr
+        if fdr && uncorrected { throw ValidationError("--fdr and --uncorrected exclude each other") }
+        options.correction = fdr ? .fdr : uncorrected ? .none : .bonferroni
+        guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be in (0, 1)") }
+        options.alpha = alpha
         let band = rsaBand.split(separator: "-").compactMap { Double($0) }
         guard band.count == 2, band[0] < band[1] else { throw ValidationError("--rsa-band must be LOW-HIGH in Hz") }
         options.rsaBand = band[0]...band[1]
@@ -177,7 +186,7 @@ struct FTagCommand: ParsableCommand {
             progress.finish()
             throw CommandFailure("\(input): \(error)")
         }
-        let parameters = "tags=\(options.tags.map { String(format: "%g", $0) }.joined(separator: ",")) names=\(options.names.joined(separator: ",")) harmonics=\(harmonics) epoch=\(epoch ?? "whole") duration=\(result.data.duration) method=\(method) average=\(average) nperseg=\(nperseg.map(String.init) ?? "epoch") noverlap=\(noverlap.map(String.init) ?? "half") neighbors=\(neighbors) skip=\(skip) permutations=\(permutations) seed=\(seed) fdr=\(fdr) control=\(control ?? "none") conditions=\(conditions ?? "none") rsa_band=\(rsaBand)"
+        let parameters = "tags=\(options.tags.map { String(format: "%g", $0) }.joined(separator: ",")) names=\(options.names.joined(separator: ",")) harmonics=\(harmonics) epoch=\(epoch ?? "whole") duration=\(result.data.duration) method=\(method) average=\(average) nperseg=\(nperseg.map(String.init) ?? "epoch") noverlap=\(noverlap.map(String.init) ?? "half") neighbors=\(neighbors) skip=\(skip) permutations=\(permutations) seed=\(seed) correction=\(options.correction.rawValue) alpha=\(alpha) control=\(control ?? "none") conditions=\(conditions ?? "none") rsa_band=\(rsaBand)"
         let provenance = Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText())
         try FTagOutputFile.write(result, extras: extras, to: output, inputs: inputs, provenance: provenance,
                                  parameters: parameters, recordTiming: recordTiming)

@@ -13,6 +13,7 @@ public struct FTagResult: Sendable {
     public var snr: Matrix
     public var zscore: Matrix
     public var itpc: Matrix?
+    /// Channels × tested frequencies: p-value of the SNR (F test against the neighbouring bins), uncorrected.
     public var pvalue: Matrix
     public var significant: [[Bool]]
     /// With permutations: the HFTP amplitudes and null thresholds (channels × tested frequencies).
@@ -66,18 +67,20 @@ public enum FTagAnalysis {
         let spectra = SpectralEstimation.compute(data, options: options)
         let spectraSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         let bins = frequencies.map { spectra.bin(of: $0, rate: data.rate) }
-        let edge = options.neighbors + options.skip
-        for (f, k) in zip(frequencies, bins) where k - edge < 1 || k + edge >= spectra.frequencies.count {
-            throw FTagError.tooFewBins(tag: f, needed: edge)
+        let count = spectra.frequencies.count
+        let tagBins = Set(bins)
+        for (f, k) in zip(frequencies, bins)
+        where TagStatistics.neighbourBins(of: k, neighbors: options.neighbors, skip: options.skip, count: count, excluding: tagBins).count < options.neighbors {
+            throw FTagError.tooFewBins(tag: f, needed: options.neighbors + options.skip)
         }
         let channels = data.channels.count, tested = frequencies.count
         var snr = Matrix(rows: channels, columns: tested), zscore = snr
+        var noiseBins = [Int](repeating: 0, count: tested)
         for c in 0..<channels {
             let psd = Array(spectra.psd.row(c))
-            let spectrum = TagStatistics.snrSpectrum(psd, neighbors: options.neighbors, skip: options.skip)
             for (j, k) in bins.enumerated() {
-                snr[c, j] = spectrum[k]
-                zscore[c, j] = TagStatistics.zScore(psd, bin: k, neighbors: options.neighbors, skip: options.skip)
+                (snr[c, j], noiseBins[j]) = TagStatistics.snr(psd, bin: k, neighbors: options.neighbors, skip: options.skip, excluding: tagBins)
+                zscore[c, j] = TagStatistics.zScore(psd, bin: k, neighbors: options.neighbors, skip: options.skip, excluding: tagBins)
             }
         }
         var itpc: Matrix? = nil
@@ -88,9 +91,27 @@ public enum FTagAnalysis {
             }
             itpc = m
         }
-        // Significance: the HFTP permutation test on full-length FFT bins, or the neighbour z-score.
+        // Significance: the SNR against the neighbouring bins (an exact F test for noise), corrected across
+        // channels; with permutations also the HFTP test (amplitude above the shuffled null's 95th
+        // percentile, as the paper), which alone would pass any channel with a 1/f background.
+        // Independent spectra behind each PSD: trials when spectra are averaged, times the disjoint
+        // Welch segments (overlapping ones are not independent; counting only disjoint ones is conservative).
+        let averaged = (options.averaging == .spectra ? data.trials : 1) * (options.method == .welch ? max(1, data.samples / length) : 1)
         var pvalue = Matrix(rows: channels, columns: tested)
         var significant = [[Bool]](repeating: [Bool](repeating: false, count: tested), count: channels)
+        for c in 0..<channels {
+            for j in 0..<tested { pvalue[c, j] = TagStatistics.snrPValue(snr[c, j], noiseBins: noiseBins[j], averaged: averaged) }
+        }
+        for j in 0..<tested {
+            let p = (0..<channels).map { pvalue[$0, j] }
+            let corrected: [Double]
+            switch options.correction {
+            case .bonferroni: corrected = p.map { min($0 * Double(channels), 1) }
+            case .fdr: corrected = TagStatistics.benjaminiHochberg(p)
+            case .none: corrected = p
+            }
+            for c in 0..<channels { significant[c][j] = corrected[c] < options.alpha }
+        }
         var hftp: HFTPTest.Result? = nil
         var permutations: [[Int32]] = []
         let permutationClock = DispatchTime.now().uptimeNanoseconds
@@ -100,23 +121,9 @@ public enum FTagAnalysis {
             permutations = HFTPTest.permutations(count: options.permutations, length: data.samples, seed: options.seed)
             let result = HFTPTest.run(evoked, bins: fullBins, permutations: permutations, progress: progress)
             hftp = result
-            pvalue = result.pvalue
-            for c in 0..<channels { for j in 0..<tested { significant[c][j] = result.observed[c, j] > result.threshold[c, j] } }
-        } else {
-            for c in 0..<channels {
-                for j in 0..<tested {
-                    pvalue[c, j] = TagStatistics.normalUpperTail(zscore[c, j])
-                    significant[c][j] = pvalue[c, j] < options.alpha
-                }
-            }
+            for c in 0..<channels { for j in 0..<tested { significant[c][j] = significant[c][j] && result.observed[c, j] > result.threshold[c, j] } }
         }
         let permutationSeconds = Double(DispatchTime.now().uptimeNanoseconds - permutationClock) / 1e9
-        if options.fdr {
-            for j in 0..<tested {
-                let adjusted = TagStatistics.benjaminiHochberg((0..<channels).map { pvalue[$0, j] })
-                for c in 0..<channels { significant[c][j] = adjusted[c] < options.alpha }
-            }
-        }
         var controlZ: Matrix? = nil
         if let control {
             guard control.channels.count == channels, control.samples == data.samples else {

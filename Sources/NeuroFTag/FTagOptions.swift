@@ -12,6 +12,16 @@ public enum TrialAveraging: String, Sendable, CaseIterable {
     case evoked, spectra
 }
 
+/// Multiple-comparison correction across channels.
+public enum Correction: String, Sendable, CaseIterable {
+    /// Family-wise: p < α / channels (the default, so that untagged channels stay quiet).
+    case bonferroni
+    /// Benjamini–Hochberg false discovery rate (`--fdr`).
+    case fdr
+    /// None: p < α per channel.
+    case none
+}
+
 /// Everything `ftag` needs besides the data.
 public struct FTagOptions: Sendable {
     /// Tagged frequencies (Hz), e.g. 1, 2, 4 for sentence, phrase, word.
@@ -32,8 +42,8 @@ public struct FTagOptions: Sendable {
     /// Permutations of the HFTP test (0: significance from the neighbour z-score instead).
     public var permutations = 1000
     public var seed: UInt64 = 0
-    /// Benjamini–Hochberg across channels, per tag.
-    public var fdr = false
+    /// How the neighbour test's p-values are corrected across channels (per tested frequency).
+    public var correction: Correction = .bonferroni
     public var alpha = 0.05
     /// Band (Hz) of the spectra compared in representational similarity.
     public var rsaBand: ClosedRange<Double> = 0.5...2
@@ -69,7 +79,7 @@ public enum FTagError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .nonFinite(channel, trial):
             return "channel \(channel) has NaN or infinite samples in trial \(trial + 1)"
         case let .tooFewBins(tag, needed):
-            return "not enough frequency bins around \(tag) Hz for the noise estimate (needs \(needed) on each side)"
+            return "not enough frequency bins around \(tag) Hz for the noise estimate (DC and other tags excluded): use longer epochs or fewer --neighbors"
         case .badOption(let text):
             return text
         }

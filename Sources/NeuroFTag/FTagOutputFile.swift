@@ -4,6 +4,18 @@ import NeuroIO
 
 /// Writes an `ftag` result as NetCDF-4 (layout in docs/FORMAT.md, "Frequency-tagging results").
 public enum FTagOutputFile {
+    /// The significance rule in words, for the file and the report.
+    public static func significanceRule(_ o: FTagOptions) -> String {
+        let correction: String
+        switch o.correction {
+        case .bonferroni: correction = "Bonferroni across channels"
+        case .fdr: correction = "Benjamini–Hochberg across channels"
+        case .none: correction = "uncorrected"
+        }
+        return "SNR F test against \(2 * o.neighbors) neighbouring bins, p < \(o.alpha) (\(correction))"
+            + (o.permutations > 0 ? "; and HFTP amplitude above the 95th percentile of \(o.permutations) permutations" : "")
+    }
+
     public struct Extras {
         public var rsa: [[Double]]? = nil
         public var conditions: [String] = []
@@ -27,9 +39,7 @@ public enum FTagOutputFile {
             ("epoch_seconds", .number(data.duration)),
             ("method", .text(result.options.method.rawValue)),
             ("averaging", .text(result.options.averaging.rawValue)),
-            ("significance", .text(result.options.permutations > 0
-                ? "HFTP permutation test (\(result.options.permutations) permutations, 95th percentile)\(result.options.fdr ? ", BH-FDR on p" : "")"
-                : "neighbour z-score, one-sided normal p < \(result.options.alpha)\(result.options.fdr ? " after BH-FDR" : "")")),
+            ("significance", .text(significanceRule(result.options) + (result.controlZ != nil ? "; and experiment − control z > 2" : ""))),
         ]
         if recordTiming {
             attributes.append(("spectra_seconds", .number(result.spectraSeconds)))
@@ -60,7 +70,8 @@ public enum FTagOutputFile {
                           attributes: [("long_name", .text("power over the mean of \(result.options.neighbors) neighbouring bins each side, skipping \(result.options.skip)"))])
             try out.write("zscore", dimensions: ["channel", "tag"], values: result.zscore.values,
                           attributes: [("long_name", .text("(power − mean of neighbours) / their standard deviation"))])
-            try out.write("pvalue", dimensions: ["channel", "tag"], values: result.pvalue.values)
+            try out.write("pvalue", dimensions: ["channel", "tag"], values: result.pvalue.values,
+                          attributes: [("long_name", .text("p of the SNR under locally flat noise: (1 + SNR/m)^-m, m = noise bins; uncorrected"))])
             try out.write("significant", dimensions: ["channel", "tag"], integers: result.significant.flatMap { $0.map { $0 ? 1 : 0 } })
             if let itpc = result.itpc {
                 try out.write("itpc", dimensions: ["channel", "tag"], values: itpc.values,
@@ -71,6 +82,8 @@ public enum FTagOutputFile {
                               attributes: [("long_name", .text("|rfft| of the trial-averaged response at the tag bin"))])
                 try out.write("hftp_threshold", dimensions: ["channel", "tag"], values: hftp.threshold.values,
                               attributes: [("long_name", .text("95th percentile of the permutation null"))])
+                try out.write("hftp_pvalue", dimensions: ["channel", "tag"], values: hftp.pvalue.values,
+                              attributes: [("long_name", .text("(1 + #null ≥ observed) / (1 + permutations)"))])
             }
             if let z = result.controlZ {
                 try out.write("control_z", dimensions: ["channel", "tag"], values: z.values,

@@ -13,7 +13,7 @@ public enum FTagReport {
         let data = result.data, options = result.options, names = options.names
         var report = Report(title: "Frequency tagging: \(names.joined(separator: ", "))")
         let found = result.levels.filter { $0 != "none" }.count
-        report.add(.paragraph("\(data.channels.count) channels, \(data.trials) epochs of \(String(format: "%.3g", data.duration)) s at \(String(format: "%g", data.rate)) Hz; tags \(zip(names, options.tags).map { "\($0) \(String(format: "%g", $1)) Hz" }.joined(separator: ", ")). \(found) channels follow at least one tag (\(result.significant.isEmpty ? "" : (options.permutations > 0 ? "HFTP permutation test, \(options.permutations) permutations" : "neighbour z-score"))\(options.fdr ? ", FDR-corrected" : "")\(result.controlZ != nil ? ", and above the control by z > 2" : ""))."))
+        report.add(.paragraph("\(data.channels.count) channels, \(data.trials) epochs of \(String(format: "%.3g", data.duration)) s at \(String(format: "%g", data.rate)) Hz; tags \(zip(names, options.tags).map { "\($0) \(String(format: "%g", $1)) Hz" }.joined(separator: ", ")). \(found) channels follow at least one tag (\(FTagOutputFile.significanceRule(options))\(result.controlZ != nil ? "; and above the control by z > 2" : ""))."))
         report.add(.heading("Provenance", level: 1))
         report.add(.table(header: ["field", "value"], rows: [
             ["neurotool version", provenance.toolVersion], ["command", provenance.commandLine], ["parameters", parameters],
