@@ -18,7 +18,7 @@ help:
 	@echo "make test      install deps and the pinned Python peers, build once, run every test once"
 	@echo "make bench     benchmarks side by side with the Python peers (not part of make test)"
 	@echo "make fixtures  regenerate the peer fixtures (Tests/Fixtures) with the pinned venv"
-	@echo "make datasets  regenerate Datasets/celegans with the pinned venv"
+	@echo "make datasets  regenerate Datasets/celegans and Datasets/ftag with the pinned venv"
 
 # Debian packages, installed only when missing (needs root, as on CI and the project's machines).
 deps:
@@ -58,7 +58,10 @@ demo: build
 	$(NEUROTOOL) report $(DEMO_OUT)/eeg.nc -o $(REPORTS) --name eeg-homogenize
 	$(NEUROTOOL) ntf $(DEMO_OUT)/celegans.nc --tensor connectome --window 30 --min-worms 2 --ranks 1-5 --replicates 3 \
 		--holdout 0.1 --seed 0 -o $(DEMO_OUT)/celegans-ntf.nc --report $(REPORTS) --name celegans-ntf
-	@echo "reports: $(REPORTS)/celegans-homogenize.html, $(REPORTS)/eeg-homogenize.html and $(REPORTS)/celegans-ntf.html (and .md)"
+	$(NEUROTOOL) homogenize Datasets/ftag/ftag_demo.edf -o $(DEMO_OUT)/ftag-eeg.nc
+	$(NEUROTOOL) ftag $(DEMO_OUT)/ftag-eeg.nc --tags 1,2,4 --tag-names sentence,phrase,word --epoch events:trial --duration 4 \
+		-o $(DEMO_OUT)/eeg-ftag.nc --report $(REPORTS) --name eeg-ftag
+	@echo "reports in $(REPORTS)/: celegans-homogenize, eeg-homogenize, celegans-ntf, eeg-ftag (.html and .md)"
 
 bench: build venv
 	$(PYTHON) Benchmarks/homogenize/make_data.py Benchmarks/.data/homogenize
@@ -69,15 +72,19 @@ bench: build venv
 		|| echo "tensortools unavailable; skipping"
 	$(PYTHON) Benchmarks/ntf/make_data.py Benchmarks/.data/ntf
 	$(PYTHON) Benchmarks/ntf/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/ntf
+	$(PYTHON) Benchmarks/ftag/make_data.py Benchmarks/.data/ftag
+	$(PYTHON) Benchmarks/ftag/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/ftag
 
 fixtures: venv
 	$(PYTHON) tools/python/make_fixtures.py
 	$(PYTHON) tools/python/make_eeg_fixtures.py
 	$(PYTHON) tools/python/make_montage_swift.py
 	$(PYTHON) tools/python/make_ntf_fixtures.py
+	$(PYTHON) tools/python/make_ftag_fixtures.py
 
 datasets: venv
 	$(PYTHON) Datasets/celegans/generate.py
+	$(PYTHON) tools/python/make_ftag_demo.py
 
 clean:
 	rm -rf .build $(DEMO_OUT) Benchmarks/.data

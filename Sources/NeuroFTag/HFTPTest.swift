@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import NeuroCore
 import NeuroLinAlg
@@ -83,13 +84,21 @@ public enum HFTPTest {
             start += count
             progress.update(completed: start, total: total, label: "permutations")
         }
+        // Percentiles and exceedances per unit, units in parallel.
         var threshold = Matrix(rows: units, columns: tags), pvalue = threshold
-        for u in 0..<units {
-            for j in 0..<tags {
-                let values = Array(null[((u * tags + j) * total)..<((u * tags + j + 1) * total)])
-                threshold[u, j] = TagStatistics.percentile(values, 95)
-                let exceed = values.filter { $0 >= observed[u, j] }.count
-                pvalue[u, j] = Double(1 + exceed) / Double(1 + total)
+        null.withUnsafeBufferPointer { nb in
+            threshold.values.withUnsafeMutableBufferPointer { tb in
+                pvalue.values.withUnsafeMutableBufferPointer { pb in
+                    let n = Shared(nb), t = Shared(tb.baseAddress!), p = Shared(pb.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: units) { u in
+                        for j in 0..<tags {
+                            let values = Array(n.pointer[((u * tags + j) * total)..<((u * tags + j + 1) * total)])
+                            t.pointer[u * tags + j] = TagStatistics.percentile(values, 95)
+                            let exceed = values.filter { $0 >= observed[u, j] }.count
+                            p.pointer[u * tags + j] = Double(1 + exceed) / Double(1 + total)
+                        }
+                    }
+                }
             }
         }
         return Result(observed: observed, threshold: threshold, pvalue: pvalue)

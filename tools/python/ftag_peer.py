@@ -28,7 +28,12 @@ one trial (n samples, rate fs; bins k = 0..n//2 at k*fs/n):
   pvalue = (1 + #{null >= obs}) / (1 + P), pvalue_bh = scipy.stats.false_discovery_control(pvalue,
   method='bh') per tag across units;
 * --control CONTROL.npy (same shape as DATA): d = obs - obs_control per unit and tag, control_z =
-  (d - mean(d)) / std(d, ddof=0) over units per tag, control_passes = control_z > 2.
+  (d - mean(d)) / std(d, ddof=0) over units per tag, control_passes = control_z > 2;
+* --balanced (neurotool's tag statistics, not the MNE tutorial's): snr and z at each tag against
+  NEIGH bins on each side beyond SKIP, walking outwards past DC and the other tags' bins (so that 1 Hz
+  and 2 Hz at 0.25 Hz resolution are not each other's noise), dropping bins past the ends; adds
+  "noise_bins" [tag][bins] and "snr_pvalue" [unit][tag] = scipy.stats.f.sf(snr, 2a, 2am), m = noise
+  bins, a = independent spectra averaged (trials with --average spectra, times n // N with welch).
 
 Prints one JSON object: "frequency" (k * fs / L), "psd" [unit][bin], "amplitude" [unit][bin] (fft only),
 "tag_bins" and "itpc_bins", "snr" / "z" [unit][tag], "itpc" [unit][tag] (trials > 1), "hftp_obs"
@@ -177,6 +182,39 @@ def tag_z(psd: np.ndarray, k: int, neighbors: int = NEIGHBORS, skip: int = SKIP)
     return (psd[..., k] - nb.mean(axis=-1)) / nb.std(axis=-1, ddof=1)
 
 
+def neighbour_bins(k: int, count: int, neighbors: int = NEIGHBORS, skip: int = SKIP, excluded=()) -> list[int]:
+    """--balanced noise bins of k (neurotool's TagStatistics.neighbourBins): `neighbors` bins on each side
+    beyond `skip` adjacent ones, walking outwards and passing over DC (bin 0) and the `excluded` bins
+    (the other tags), so that each side keeps its count; bins past either end are dropped."""
+    excluded = set(excluded)
+    below, j = [], k - skip - 1
+    while len(below) < neighbors and j >= 1:
+        if j not in excluded:
+            below.append(j)
+        j -= 1
+    above, j = [], k + skip + 1
+    while len(above) < neighbors and j < count:
+        if j not in excluded:
+            above.append(j)
+        j += 1
+    return below[::-1] + above
+
+
+def balanced_snr_z(psd: np.ndarray, k: int, excluded, neighbors: int = NEIGHBORS, skip: int = SKIP):
+    """(snr, z, m) at k against its --balanced noise bins nb (m of them): psd[k] / mean(nb) and
+    (psd[k] - mean(nb)) / std(nb, ddof=1)."""
+    nb = psd[..., neighbour_bins(k, psd.shape[-1], neighbors, skip, excluded)]
+    mean = nb.mean(axis=-1)
+    return psd[..., k] / mean, (psd[..., k] - mean) / nb.std(axis=-1, ddof=1), nb.shape[-1]
+
+
+def snr_pvalue(snr, m: int, averaged: int = 1):
+    """Survival function of F(2 * averaged, 2 * averaged * m) at snr: the p-value of an snr against m
+    noise bins when the spectrum is locally flat noise and `averaged` independent spectra were averaged
+    (for averaged = 1 that is (1 + snr / m) ** -m)."""
+    return scipy.stats.f.sf(snr, 2 * averaged, 2 * averaged * m)
+
+
 def itpc(data: np.ndarray) -> np.ndarray:
     """Inter-trial phase coherence, units x bins: |mean over trials of X_t / |X_t||, X_t = rfft of
     trial t (no detrend, no window); a zero coefficient contributes 0."""
@@ -283,13 +321,15 @@ def rsa_spearman(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 # ----------------------------------------------------------------------------- command line
 
 def jsonable(x):
-    """Nested lists of Python floats/bools/ints, non-finite floats as None."""
+    """Nested lists (and dicts) of Python floats/bools/ints, non-finite floats as None."""
     if isinstance(x, np.ndarray):
         if x.dtype == bool:
             return x.tolist()
         if np.issubdtype(x.dtype, np.integer):
             return x.tolist()
         return [jsonable(v) for v in x] if x.ndim > 1 else [v if math.isfinite(v) else None for v in x.tolist()]
+    if isinstance(x, dict):
+        return {k: jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [jsonable(v) for v in x]
     if isinstance(x, (float, np.floating)):
@@ -303,7 +343,7 @@ def jsonable(x):
 
 def analyse(data: np.ndarray, fs: float, tags, method: str = "fft", average: str = "evoked",
             nperseg: int | None = None, noverlap: int | None = None, neighbors: int = NEIGHBORS, skip: int = SKIP,
-            perms: np.ndarray | None = None, control: np.ndarray | None = None) -> dict:
+            perms: np.ndarray | None = None, control: np.ndarray | None = None, balanced: bool = False) -> dict:
     """Everything the command line prints, as numpy arrays (see the module docstring)."""
     data = as_trials(data)
     n, trials = data.shape[1], data.shape[2]
@@ -314,8 +354,18 @@ def analyse(data: np.ndarray, fs: float, tags, method: str = "fft", average: str
     out = {"frequency": spec["frequency"], "tag_bins": bins, "itpc_bins": fft_bins, "psd": spec["psd"]}
     if spec["amplitude"] is not None:
         out["amplitude"] = spec["amplitude"]
-    out["snr"] = snr[:, bins]
-    out["z"] = np.stack([tag_z(spec["psd"], k, neighbors, skip) for k in bins], axis=1)
+    if balanced:
+        # Noise bins that skip DC and the other tags; the F-test p-value counts the independent spectra
+        # averaged (trials for `spectra`, times the disjoint Welch segments).
+        stats = [balanced_snr_z(spec["psd"], k, set(bins) - {k}, neighbors, skip) for k in bins]
+        out["snr"] = np.stack([s_ for s_, _, _ in stats], axis=1)
+        out["z"] = np.stack([z_ for _, z_, _ in stats], axis=1)
+        out["noise_bins"] = [neighbour_bins(k, spec["psd"].shape[-1], neighbors, skip, set(bins) - {k}) for k in bins]
+        averaged = (trials if average == "spectra" else 1) * (n // spec["length"] if method == "welch" else 1)
+        out["snr_pvalue"] = np.stack([snr_pvalue(s_, m_, averaged) for s_, _, m_ in stats], axis=1)
+    else:
+        out["snr"] = snr[:, bins]
+        out["z"] = np.stack([tag_z(spec["psd"], k, neighbors, skip) for k in bins], axis=1)
     if trials > 1:
         out["itpc"] = itpc(data)[:, fft_bins]
     test = hftp(data, fft_bins, perms)
@@ -352,6 +402,9 @@ def main(argv=None) -> int:
     p.add_argument("--skip", type=int, default=SKIP, help=f"adjacent bins skipped (default {SKIP})")
     p.add_argument("--perms", help="integer .npy, P x time: the HFTP permutations")
     p.add_argument("--control", help="float64 .npy shaped like DATA: the control condition")
+    p.add_argument("--balanced", action="store_true",
+                   help="snr and z at the tags against noise bins that pass over DC and the other tags; "
+                        "adds noise_bins and snr_pvalue")
     p.add_argument("--rsa-band", help="LO,HI (Hz): representational similarity of conditions instead")
     p.add_argument("--rsa-compare", help="with --rsa-band: a second conditions .npy to compare with")
     args = p.parse_args(argv)
@@ -372,7 +425,7 @@ def main(argv=None) -> int:
                 raise ValueError("--tags is required (e.g. --tags 1,2,4)")
             out = analyse(data, args.rate, _floats(args.tags), args.method, args.average, args.nperseg, args.noverlap,
                           args.neighbors, args.skip, None if args.perms is None else np.load(args.perms),
-                          None if args.control is None else np.load(args.control))
+                          None if args.control is None else np.load(args.control), args.balanced)
         print(json.dumps({k: jsonable(v) for k, v in out.items()}, allow_nan=False))
     except Exception as e:  # noqa: BLE001 - one JSON line for the calling test
         print(json.dumps({"error": f"{type(e).__name__}: {e}"}))
