@@ -49,6 +49,7 @@ let package = Package(
 
         .target(name: "NeuroTensor", dependencies: ["NeuroCore", "NeuroLinAlg"]),
         .target(name: "NeuroGraph", dependencies: ["NeuroCore"]),
+        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport"]),
         .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroSpectral",
                                                   .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),
@@ -68,6 +69,7 @@ let package = Package(
         .testTarget(name: "NeuroIOTests", dependencies: ["NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroHomogenizeTests", dependencies: ["NeuroHomogenize", "NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroFTagTests", dependencies: ["NeuroFTag", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroGLMHMMTests", dependencies: ["NeuroGLMHMM", "NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroGraphTests", dependencies: ["NeuroGraph", "NeuroTestSupport"]),
         .testTarget(name: "NeuroNTFTests", dependencies: ["NeuroNTF", "NeuroGraph", "NeuroIO", "NeuroTensor", "NeuroTestSupport"]),
         .testTarget(name: "NeuroTensorTests", dependencies: ["NeuroTensor", "NeuroIO", "NeuroTestSupport"]),

@@ -1,0 +1,396 @@
+import Dispatch
+import Foundation
+import NeuroCore
+import NeuroLinAlg
+
+/// The prior on each state's coupling weights (not the bias).
+public enum CouplingPrior: Sendable, Equatable {
+    /// No prior (a tiny ridge keeps Newton steps defined).
+    case none
+    /// `W_s ~ N(W̄, σ²)` with the across-state mean W̄ learnt; σ² learnt too when `learnVariance`.
+    case gaussian(variance: Double, learnVariance: Bool)
+
+    public var name: String {
+        switch self {
+        case .none: return "none"
+        case let .gaussian(v, learn): return "gaussian(variance=\(v)\(learn ? ", learnt" : ""))"
+        }
+    }
+}
+
+/// Options of an EM fit.
+public struct GLMHMMOptions: Sendable {
+    public var states: Int
+    public var emission: Emission = .poisson(.softplus)
+    public var basis: HistoryBasis = .exponential(bins: 5)
+    public var prior: CouplingPrior = .none
+    /// One bias per neuron shared by every state (the reference), rather than one per state.
+    public var sharedBias = false
+    /// Self-coupling (a neuron's own history) allowed; with the reference it is fitted but never put
+    /// under the prior.
+    public var selfCoupling = true
+    public var iterations = 100
+    /// Stop when the objective improves by less than this fraction of its magnitude.
+    public var tolerance = 1e-7
+    public var restarts = 1
+    public var seed: UInt64 = 0
+    /// Extra Dirichlet counts on the diagonal of the transition matrix (sticky prior; 0: none).
+    public var stickiness = 0.0
+    /// Newton steps per state and neuron in each M-step.
+    public var newtonSteps = 3
+    /// Ridge on every weight (keeps the Newton system definite).
+    public var ridge = 1e-6
+
+    public init(states: Int) { self.states = states }
+}
+
+/// What a fit returns.
+public struct GLMHMMFit: Sendable {
+    public var model: GLMHMMModel
+    /// Log-likelihood of the training data after each EM iteration (natural log).
+    public var logLikelihoods: [Double]
+    /// The objective (log-likelihood + log prior) after each iteration.
+    public var objectives: [Double]
+    /// The learnt across-state mean of the coupling weights (Gaussian prior), neurons × designWidth.
+    public var priorMean: Matrix?
+    public var priorVariance: Double?
+    public var restart: Int
+}
+
+/// What can be wrong with a GLM-HMM request.
+public enum GLMHMMError: Error, CustomStringConvertible, Equatable, Sendable {
+    case statesTooSmall(Int)
+    case noData
+    case tooShort(sequence: Int, length: Int, needed: Int)
+    case nonFinite(sequence: Int, bin: Int, neuron: Int)
+    case notCounts(sequence: Int, bin: Int, neuron: Int, value: Double)
+    case notBinary(sequence: Int, bin: Int, neuron: Int, value: Double)
+    case shapeMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .statesTooSmall(let k): return "the number of states must be at least 1 (got \(k))"
+        case .noData: return "no sequences to fit"
+        case let .tooShort(s, length, needed): return "sequence \(s + 1) has \(length) bins, fewer than the history basis needs (\(needed))"
+        case let .nonFinite(s, t, n): return "NaN or infinite value in sequence \(s + 1), bin \(t), neuron \(n)"
+        case let .notCounts(s, t, n, v): return "Poisson emissions need non-negative integer counts: \(v) in sequence \(s + 1), bin \(t), neuron \(n)"
+        case let .notBinary(s, t, n, v): return "Bernoulli emissions need 0/1 values: \(v) in sequence \(s + 1), bin \(t), neuron \(n)"
+        case .shapeMismatch(let text): return text
+        }
+    }
+}
+
+public enum GLMHMMFitter {
+    /// Checks the data against the emission family.
+    public static func validate(_ sequences: [GLMHMMSequence], options: GLMHMMOptions) throws {
+        guard options.states >= 1 else { throw GLMHMMError.statesTooSmall(options.states) }
+        guard let first = sequences.first else { throw GLMHMMError.noData }
+        for (i, s) in sequences.enumerated() {
+            guard s.activity.columns == first.activity.columns else {
+                throw GLMHMMError.shapeMismatch("sequence \(i + 1) has \(s.activity.columns) neurons, sequence 1 \(first.activity.columns)")
+            }
+            guard s.length > options.basis.lags else { throw GLMHMMError.tooShort(sequence: i, length: s.length, needed: options.basis.lags + 1) }
+            for t in 0..<s.length {
+                for n in 0..<s.activity.columns {
+                    let v = s.activity[t, n]
+                    guard v.isFinite else { throw GLMHMMError.nonFinite(sequence: i, bin: t, neuron: n) }
+                    switch options.emission {
+                    case .poisson: if v < 0 || v != v.rounded() { throw GLMHMMError.notCounts(sequence: i, bin: t, neuron: n, value: v) }
+                    case .bernoulli: if v != 0 && v != 1 { throw GLMHMMError.notBinary(sequence: i, bin: t, neuron: n, value: v) }
+                    case .gaussian: break
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fits by EM from `options.restarts` starts and keeps the best objective. A given `start` model
+    /// (same states, neurons and basis) is the first restart's starting point, to compare with other tools.
+    public static func fit(_ sequences: [GLMHMMSequence], options: GLMHMMOptions, start: GLMHMMModel? = nil,
+                           progress: any ProgressReporter = SilentProgress()) throws -> GLMHMMFit {
+        try validate(sequences, options: options)
+        let data = TrainingData(sequences, basis: options.basis)
+        let single = singleStateGLM(data, options: options)
+        var best: GLMHMMFit? = nil
+        for restart in 0..<max(options.restarts, 1) {
+            var generator = SeededGenerator(seed: options.seed, stream: restart)
+            var model = restart == 0 && start != nil ? start! : initialModel(single, options: options, generator: &generator)
+            var lls: [Double] = [], objectives: [Double] = []
+            var priorMean: Matrix? = nil, priorVariance: Double? = nil
+            if case let .gaussian(v, _) = options.prior { priorVariance = v; priorMean = meanCoupling(model) }
+            for iteration in 0..<options.iterations {
+                let (ll, gammas, pairs, firsts) = eStep(model, data)
+                let logPrior = logPriorDensity(model, mean: priorMean, variance: priorVariance)
+                lls.append(ll)
+                objectives.append(ll + logPrior)
+                progress.update(completed: restart * options.iterations + iteration + 1, total: max(options.restarts, 1) * options.iterations,
+                                label: "restart \(restart + 1)")
+                if objectives.count >= 2 {
+                    let previous = objectives[objectives.count - 2], current = objectives.last!
+                    if abs(current - previous) <= options.tolerance * abs(current) { break }
+                }
+                mStep(&model, data, gammas: gammas, pairs: pairs, firsts: firsts, options: options,
+                      priorMean: &priorMean, priorVariance: &priorVariance)
+            }
+            let fit = GLMHMMFit(model: model, logLikelihoods: lls, objectives: objectives, priorMean: priorMean,
+                                priorVariance: priorVariance, restart: restart)
+            if best == nil || fit.objectives.last! > best!.objectives.last! { best = fit }
+        }
+        progress.finish()
+        return best!
+    }
+
+    // MARK: - Data
+
+    /// All sequences' design matrices and activity stacked, with where each sequence starts.
+    struct TrainingData {
+        var design: Matrix
+        var activity: Matrix
+        var starts: [Int]
+        var lengths: [Int]
+        var sequences: [GLMHMMSequence]
+        init(_ sequences: [GLMHMMSequence], basis: HistoryBasis) {
+            let designs = sequences.map { GLMHMMModel.design($0, basis: basis) }
+            let width = designs[0].columns, n = sequences[0].activity.columns
+            design = Matrix(rows: designs.reduce(0) { $0 + $1.rows }, columns: width, values: designs.flatMap(\.values))
+            activity = Matrix(rows: design.rows, columns: n, values: sequences.flatMap(\.activity.values))
+            let lengths = sequences.map(\.length)
+            self.lengths = lengths
+            starts = lengths.indices.map { i in lengths[..<i].reduce(0, +) }
+            self.sequences = sequences
+        }
+        var total: Int { design.rows }
+    }
+
+    // MARK: - E-step
+
+    /// Forward–backward on every sequence (in parallel): total log-likelihood, stacked posteriors
+    /// (time × K), summed expected transitions, summed first-bin posteriors.
+    static func eStep(_ model: GLMHMMModel, _ data: TrainingData) -> (Double, Matrix, Matrix, [Double]) {
+        let k = model.states
+        let posteriors = Collected<HMMInference.Posterior?>(repeating: nil, count: data.sequences.count)
+        DispatchQueue.concurrentPerform(iterations: data.sequences.count) { i in
+            let start = data.starts[i], length = data.lengths[i]
+            let design = Matrix(rows: length, columns: data.design.columns,
+                                values: Array(data.design.values[(start * data.design.columns)..<((start + length) * data.design.columns)]))
+            let ll = model.logLikelihoods(data.sequences[i], design: design)
+            let p = HMMInference.forwardBackward(ll, initial: model.initial, transition: model.transition)
+            posteriors.set(i, p)
+        }
+        var total = 0.0
+        var gammas = Matrix(rows: data.total, columns: k), pairs = Matrix(rows: k, columns: k)
+        var firsts = [Double](repeating: 0, count: k)
+        for (i, p) in posteriors.values.enumerated() {
+            let p = p!
+            total += p.logLikelihood
+            for t in 0..<data.lengths[i] { for s in 0..<k { gammas[data.starts[i] + t, s] = p.states[t, s] } }
+            for r in 0..<k { for s in 0..<k { pairs[r, s] += p.transitions[r, s] } }
+            for s in 0..<k { firsts[s] += p.states[0, s] }
+        }
+        return (total, gammas, pairs, firsts)
+    }
+
+    // MARK: - M-step
+
+    static func mStep(_ model: inout GLMHMMModel, _ data: TrainingData, gammas: Matrix, pairs: Matrix, firsts: [Double],
+                      options: GLMHMMOptions, priorMean: inout Matrix?, priorVariance: inout Double?) {
+        let k = model.states
+        let total = firsts.reduce(0, +)
+        model.initial = firsts.map { max($0 / total, 1e-12) }
+        for r in 0..<k {
+            var row = (0..<k).map { pairs[r, $0] + ($0 == r ? options.stickiness : 0) }
+            let sum = row.reduce(0, +)
+            row = sum > 0 ? row.map { max($0 / sum, 1e-12) } : (0..<k).map { $0 == r ? 1 : 0 }
+            for s in 0..<k { model.transition[r, s] = row[s] }
+        }
+        // Emission weights: each state and neuron by damped Newton on the posterior-weighted objective.
+        let n = model.neurons
+        let updated = Collected<[Double]>(repeating: [], count: k * n)
+        let current = model
+        let mean = priorMean, variance = priorVariance
+        DispatchQueue.concurrentPerform(iterations: k * n) { job in
+            let s = job / n, neuron = job % n
+            let w = newtonUpdate(current, data, gammas: gammas, state: s, neuron: neuron, options: options,
+                                 priorMean: mean.map { Array($0.row(neuron)) }, priorVariance: variance)
+            updated.set(job, w)
+        }
+        for job in 0..<(k * n) { for (j, v) in updated.values[job].enumerated() { model.weights[job / n][job % n, j] = v } }
+        if options.sharedBias { shareBias(&model) }
+        if model.emission == .gaussian { updateVariances(&model, data, gammas: gammas) }
+        if case let .gaussian(_, learn) = options.prior {
+            priorMean = meanCoupling(model)
+            if learn {
+                var sq = 0.0, count = 0.0
+                for s in 0..<k { for i in 0..<n { for j in couplingColumns(model, neuron: i, options: options) {
+                    let d = model.weights[s][i, j] - priorMean![i, j]; sq += d * d; count += 1
+                } } }
+                priorVariance = max(sq / max(count, 1), 1e-6)
+            }
+        }
+    }
+
+    /// Columns of neuron `n`'s weights under the prior: coupling from other neurons (and itself unless
+    /// self-coupling is handled separately, as in the reference).
+    static func couplingColumns(_ model: GLMHMMModel, neuron n: Int, options: GLMHMMOptions) -> [Int] {
+        let b = model.basis.count
+        return (0..<model.neurons).filter { $0 != n }.flatMap { m in (0..<b).map { 1 + m * b + $0 } }
+    }
+
+    static func newtonUpdate(_ model: GLMHMMModel, _ data: TrainingData, gammas: Matrix, state s: Int, neuron n: Int,
+                             options: GLMHMMOptions, priorMean: [Double]?, priorVariance: Double?) -> [Double] {
+        let d = model.designWidth, t = data.total
+        var w = Array(model.weights[s].row(n))
+        let prior = Set(priorMean != nil ? couplingColumns(model, neuron: n, options: options) : [])
+        let precision = priorVariance.map { 1 / $0 } ?? 0
+        let selfColumns = Set((0..<model.basis.count).map { 1 + n * model.basis.count + $0 })
+        func objective(_ w: [Double]) -> Double {
+            var total = 0.0
+            for row in 0..<t {
+                let g = gammas[row, s]
+                guard g > 1e-12 else { continue }
+                var eta = 0.0
+                for j in 0..<d { eta += data.design.values[row * d + j] * w[j] }
+                total += g * model.emission.logLikelihood(data.activity[row, n], eta, variance: model.variance?[s, n] ?? 1)
+            }
+            for j in 0..<d {
+                total -= 0.5 * options.ridge * w[j] * w[j]
+                if prior.contains(j) { let e = w[j] - priorMean![j]; total -= 0.5 * precision * e * e }
+            }
+            return total
+        }
+        var value = objective(w)
+        for _ in 0..<options.newtonSteps {
+            var gradient = [Double](repeating: 0, count: d)
+            var weighted = Matrix(rows: t, columns: d)     // rows scaled by sqrt(−γ ℓ'')
+            for row in 0..<t {
+                let g = gammas[row, s]
+                var eta = 0.0
+                for j in 0..<d { eta += data.design.values[row * d + j] * w[j] }
+                let (first, second) = model.emission.derivatives(data.activity[row, n], eta, variance: model.variance?[s, n] ?? 1)
+                let curvature = g * max(-second, 1e-10)
+                let root = curvature.squareRoot()
+                for j in 0..<d {
+                    let x = data.design.values[row * d + j]
+                    gradient[j] += g * first * x
+                    weighted.values[row * d + j] = root * x
+                }
+            }
+            var hessian = weighted.transposeMultiplied(by: weighted)   // −H (positive definite)
+            for j in 0..<d {
+                hessian[j, j] += options.ridge
+                gradient[j] -= options.ridge * w[j]
+                if prior.contains(j) {
+                    hessian[j, j] += precision
+                    gradient[j] -= precision * (w[j] - priorMean![j])
+                }
+                if !options.selfCoupling && selfColumns.contains(j) { hessian[j, j] += 1e12 }
+            }
+            guard let step = try? LinearSolve.positiveDefinite(hessian, Matrix(rows: d, columns: 1, values: gradient)).values else { break }
+            // Damped: halve the step until the objective does not decrease.
+            var scale = 1.0
+            var accepted = false
+            for _ in 0..<12 {
+                let candidate = zip(w, step).map { $0 + scale * $1 }
+                let v = objective(candidate)
+                if v >= value { w = candidate; value = v; accepted = true; break }
+                scale /= 2
+            }
+            if !accepted { break }
+        }
+        return w
+    }
+
+    /// Replaces per-state biases by their posterior-weighted average (shared-bias models).
+    static func shareBias(_ model: inout GLMHMMModel) {
+        for n in 0..<model.neurons {
+            let mean = (0..<model.states).reduce(0) { $0 + model.weights[$1][n, 0] } / Double(model.states)
+            for s in 0..<model.states { model.weights[s][n, 0] = mean }
+        }
+    }
+
+    static func updateVariances(_ model: inout GLMHMMModel, _ data: TrainingData, gammas: Matrix) {
+        var v = Matrix(rows: model.states, columns: model.neurons)
+        for s in 0..<model.states {
+            let eta = data.design.multiplied(by: model.weights[s].transposed)
+            for n in 0..<model.neurons {
+                var num = 0.0, den = 0.0
+                for t in 0..<data.total { let r = data.activity[t, n] - eta[t, n]; num += gammas[t, s] * r * r; den += gammas[t, s] }
+                v[s, n] = max(num / max(den, 1e-12), 1e-8)
+            }
+        }
+        model.variance = v
+    }
+
+    static func meanCoupling(_ model: GLMHMMModel) -> Matrix {
+        var m = Matrix(rows: model.neurons, columns: model.designWidth)
+        for w in model.weights { for i in m.values.indices { m.values[i] += w.values[i] / Double(model.states) } }
+        return m
+    }
+
+    static func logPriorDensity(_ model: GLMHMMModel, mean: Matrix?, variance: Double?) -> Double {
+        guard let mean, let variance else { return 0 }
+        var total = 0.0
+        for w in model.weights {
+            for n in 0..<model.neurons {
+                for j in 1..<(1 + model.neurons * model.basis.count) where (j - 1) / model.basis.count != n {
+                    let e = w[n, j] - mean[n, j]
+                    total -= 0.5 * (e * e / variance + log(2 * Double.pi * variance))
+                }
+            }
+        }
+        return total
+    }
+
+    // MARK: - Initialisation
+
+    /// One GLM for all the data (a single-state fit), the common starting point of every restart.
+    static func singleStateGLM(_ data: TrainingData, options: GLMHMMOptions) -> GLMHMMModel {
+        let n = data.activity.columns
+        let width = data.design.columns
+        var weights = Matrix(rows: n, columns: width)
+        for i in 0..<n {
+            let mean = (0..<data.total).reduce(0) { $0 + data.activity[$1, i] } / Double(data.total)
+            weights[i, 0] = options.emission.inverseMean(mean)
+        }
+        let covariates = width - 1 - n * options.basis.count
+        var model = GLMHMMModel(emission: options.emission, basis: options.basis, neurons: n, covariates: covariates,
+                                initial: [1], transition: Matrix(rows: 1, columns: 1, values: [1]), weights: [weights],
+                                variance: options.emission == .gaussian ? Matrix(rows: 1, columns: n, repeating: 1) : nil)
+        let ones = Matrix(rows: data.total, columns: 1, repeating: 1)
+        var single = options
+        single.prior = .none
+        single.newtonSteps = 8
+        for i in 0..<n {
+            let w = newtonUpdate(model, data, gammas: ones, state: 0, neuron: i, options: single, priorMean: nil, priorVariance: nil)
+            for j in 0..<width { model.weights[0][i, j] = w[j] }
+        }
+        if options.emission == .gaussian { updateVariances(&model, data, gammas: ones) }
+        return model
+    }
+
+    /// A restart's start: the single GLM with every state's weights jittered, a sticky transition
+    /// matrix (0.95 on the diagonal) and a uniform initial distribution.
+    static func initialModel(_ single: GLMHMMModel, options: GLMHMMOptions, generator: inout SeededGenerator) -> GLMHMMModel {
+        let k = options.states
+        var model = single
+        model.initial = [Double](repeating: 1 / Double(k), count: k)
+        var a = Matrix(rows: k, columns: k, repeating: k > 1 ? 0.05 / Double(k - 1) : 0)
+        for s in 0..<k { a[s, s] = k > 1 ? 0.95 : 1 }
+        model.transition = a
+        model.weights = (0..<k).map { _ in
+            var w = single.weights[0]
+            for i in w.values.indices { w.values[i] += 0.3 * generator.normal() * max(abs(w.values[i]), 0.1) }
+            return w
+        }
+        if let v = single.variance { model.variance = Matrix(rows: k, columns: v.columns, values: (0..<k).flatMap { _ in v.values }) }
+        return model
+    }
+}
+
+/// Results gathered from concurrent workers, one slot each, behind a lock.
+final class Collected<T>: @unchecked Sendable {
+    private(set) var values: [T]
+    private let lock = NSLock()
+    init(repeating value: T, count: Int) { values = [T](repeating: value, count: count) }
+    func set(_ i: Int, _ value: T) { lock.withLock { values[i] = value } }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import NeuroCore
+import NeuroGLMHMM
+import NeuroTestSupport
+import Testing
+
+/// A ground-truth model: K states, N neurons, sparse shared coupling (connectome-like) plus
+/// state-specific deviations, softplus Poisson.
+func truthModel(states k: Int, neurons n: Int, seed: UInt64) -> GLMHMMModel {
+    var g = SeededGenerator(seed: seed)
+    let basis = HistoryBasis.exponential()
+    var shared = Matrix(rows: n, columns: n)
+    for i in 0..<n { for j in 0..<n where i != j && g.uniform() < 0.2 { shared[i, j] = (g.uniform() < 0.5 ? -1 : 1) * (0.8 + 0.6 * g.uniform()) } }
+    let weights = (0..<k).map { s -> Matrix in
+        var w = Matrix(rows: n, columns: 1 + n)
+        for i in 0..<n {
+            w[i, 0] = -1.5 + 1.5 * g.uniform() + (s == i % k ? 1.2 : 0)   // state-specific drive
+            for j in 0..<n { w[i, 1 + j] = shared[i, j] + (g.uniform() < 0.05 ? 1.5 * g.normal() : 0) }
+        }
+        return w
+    }
+    var a = Matrix(rows: k, columns: k, repeating: 0.02 / Double(k - 1))
+    for s in 0..<k { a[s, s] = 0.98 }
+    return GLMHMMModel(emission: .poisson(.softplus), basis: basis, neurons: n, covariates: 0,
+                       initial: [Double](repeating: 1 / Double(k), count: k), transition: a, weights: weights, variance: nil)
+}
+
+@Suite("GLM-HMM fits recover simulated truth")
+struct FitTests {
+    @Test("K = 3, N = 8, 6 sequences of 400 bins: state accuracy ≥ 0.95 after matching, likelihood near the truth's")
+    func recovery() throws {
+        let truth = truthModel(states: 3, neurons: 8, seed: 1)
+        let (sequences, states) = GLMHMMSimulation.simulate(truth, lengths: [Int](repeating: 400, count: 6), seed: 2)
+        var options = GLMHMMOptions(states: 3)
+        options.iterations = 40
+        options.restarts = 2
+        let fit = try GLMHMMFitter.fit(sequences, options: options)
+        let decoded = sequences.map { fit.model.decode($0).viterbi }
+        let (accuracy, _) = GLMHMMSimulation.stateAccuracy(decoded: decoded, truth: states, states: 3)
+        #expect(accuracy >= 0.95, "state accuracy \(accuracy)")
+        // EM never decreases the objective.
+        for (a, b) in zip(fit.objectives, fit.objectives.dropFirst()) { #expect(b >= a - 1e-6 * abs(a)) }
+        let trueLL = sequences.reduce(0) { $0 + truth.logLikelihood($1) }
+        #expect(fit.logLikelihoods.last! >= trueLL - 0.01 * abs(trueLL), "fit \(fit.logLikelihoods.last!) vs truth \(trueLL)")
+    }
+
+    @Test("bad input: K < 1, negative or non-integer counts, NaN, sequences shorter than the history basis")
+    func badInput() {
+        let ok = GLMHMMSequence(activity: Matrix(rows: 20, columns: 2, repeating: 1))
+        func error(_ s: [GLMHMMSequence], _ o: GLMHMMOptions) -> GLMHMMError? {
+            do { try GLMHMMFitter.validate(s, options: o); return nil } catch let e as GLMHMMError { return e } catch { return nil }
+        }
+        #expect(error([ok], GLMHMMOptions(states: 0)) == .statesTooSmall(0))
+        var bad = ok; bad.activity[3, 1] = -1
+        #expect(error([bad], GLMHMMOptions(states: 2)) == .notCounts(sequence: 0, bin: 3, neuron: 1, value: -1))
+        bad = ok; bad.activity[4, 0] = 0.5
+        #expect(error([bad], GLMHMMOptions(states: 2)) == .notCounts(sequence: 0, bin: 4, neuron: 0, value: 0.5))
+        bad = ok; bad.activity[5, 0] = .nan
+        #expect(error([bad], GLMHMMOptions(states: 2)) == .nonFinite(sequence: 0, bin: 5, neuron: 0))
+        bad = ok; bad.activity[5, 0] = 2
+        var bernoulli = GLMHMMOptions(states: 2); bernoulli.emission = .bernoulli
+        #expect(error([bad], bernoulli) == .notBinary(sequence: 0, bin: 5, neuron: 0, value: 2))
+        #expect(error([ok, GLMHMMSequence(activity: Matrix(rows: 4, columns: 2))], GLMHMMOptions(states: 2)) == .tooShort(sequence: 1, length: 4, needed: 6))
+    }
+}
