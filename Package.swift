@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),
         /// The command-line interface: argument parsing only, calling the libraries.
         .target(name: "NeuroCLI", dependencies: [
-            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroFTag", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF", "NeuroReport", "NeuroTensor",
+            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroFTag", "NeuroGLMHMM", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF", "NeuroReport", "NeuroTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "neurotool", dependencies: ["NeuroCLI"]),

@@ -10,7 +10,7 @@ public struct Neurotool: ParsableCommand {
         commandName: "neurotool",
         abstract: "Fast, reproducible analysis of neural recordings: calcium imaging and EEG/MEG to factors, states and spectra.",
         version: NeurotoolVersion.current,
-        subcommands: [Homogenize.self, NTFCommand.self, FTagCommand.self, Info.self, ReportCommand.self])
+        subcommands: [Homogenize.self, NTFCommand.self, GLMHMMCommand.self, FTagCommand.self, Info.self, ReportCommand.self])
 
     public init() {}
 

@@ -55,6 +55,8 @@ public struct GLMHMMFit: Sendable {
     public var priorMean: Matrix?
     public var priorVariance: Double?
     public var restart: Int
+    /// Wall time of this restart's EM, seconds.
+    public var seconds: Double = 0
 }
 
 /// What can be wrong with a GLM-HMM request.
@@ -113,6 +115,7 @@ public enum GLMHMMFitter {
         let single = singleStateGLM(data, options: options)
         var best: GLMHMMFit? = nil
         for restart in 0..<max(options.restarts, 1) {
+            let clock = DispatchTime.now().uptimeNanoseconds
             var generator = SeededGenerator(seed: options.seed, stream: restart)
             var model = restart == 0 && start != nil ? start! : initialModel(single, options: options, generator: &generator)
             var lls: [Double] = [], objectives: [Double] = []
@@ -133,7 +136,8 @@ public enum GLMHMMFitter {
                       priorMean: &priorMean, priorVariance: &priorVariance)
             }
             let fit = GLMHMMFit(model: model, logLikelihoods: lls, objectives: objectives, priorMean: priorMean,
-                                priorVariance: priorVariance, restart: restart)
+                                priorVariance: priorVariance, restart: restart,
+                                seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
             if best == nil || fit.objectives.last! > best!.objectives.last! { best = fit }
         }
         progress.finish()

@@ -63,3 +63,44 @@ struct FitTests {
         #expect(error([ok, GLMHMMSequence(activity: Matrix(rows: 4, columns: 2))], GLMHMMOptions(states: 2)) == .tooShort(sequence: 1, length: 4, needed: 6))
     }
 }
+
+@Suite("Learnable Gaussian prior")
+struct PriorTests {
+    @Test("the learnt prior mean recovers the shared (connectome-like) coupling support better than the states' average without a prior")
+    func sharedSupport() throws {
+        let truth = truthModel(states: 3, neurons: 8, seed: 11)
+        let (sequences, _) = GLMHMMSimulation.simulate(truth, lengths: [Int](repeating: 300, count: 4), seed: 12)
+        // Shared support: pairs whose coupling is non-zero in every state of the truth.
+        var labels: [Bool] = []
+        for i in 0..<8 { for j in 0..<8 where i != j {
+            labels.append((0..<3).allSatisfy { truth.coupling(state: $0, to: i, from: j) != 0 })
+        } }
+        func auc(_ coupling: (Int, Int) -> Double) -> Double {
+            var scores: [Double] = []
+            for i in 0..<8 { for j in 0..<8 where i != j { scores.append(abs(coupling(i, j))) } }
+            return RankStatistics.rocAUC(scores, labels)
+        }
+        var options = GLMHMMOptions(states: 3)
+        options.iterations = 30
+        options.restarts = 1
+        let plain = try GLMHMMFitter.fit(sequences, options: options)
+        options.prior = .gaussian(variance: 0.1, learnVariance: false)
+        let withPrior = try GLMHMMFitter.fit(sequences, options: options)
+        let mean = withPrior.priorMean!
+        let aucPrior = auc { i, j in mean[i, 1 + j] }
+        let aucPlain = auc { i, j in (0..<3).reduce(0) { $0 + plain.model.coupling(state: $1, to: i, from: j) } / 3 }
+        #expect(aucPrior >= aucPlain, "prior \(aucPrior) vs none \(aucPlain)")
+        #expect(aucPrior > 0.8, "prior AUC \(aucPrior)")
+        // The prior pulls the states' coupling together.
+        func spread(_ m: GLMHMMModel) -> Double {
+            var total = 0.0
+            for i in 0..<8 { for j in 0..<8 where i != j {
+                let c = (0..<3).map { m.coupling(state: $0, to: i, from: j) }
+                let mu = c.reduce(0, +) / 3
+                total += c.reduce(0) { $0 + ($1 - mu) * ($1 - mu) }
+            } }
+            return total
+        }
+        #expect(spread(withPrior.model) < spread(plain.model))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import NeuroIO
+import NeuroTestSupport
+import Testing
+
+/// `neurotool glmhmm` end to end: the contract's variables, reproducibility, spike tables, bad input.
+@Suite("neurotool glmhmm")
+struct GLMHMMCLITests {
+    let counts = "Tests/Fixtures/glmhmm/poisson_hmm_counts.npy"
+
+    @Test("the contract's variables, read by xarray: shapes, normalised posteriors and transitions, held-out bits/spike")
+    func contract() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try TestSupport.neurotool(["glmhmm", counts, "--lengths", "250,180", "-o", "\(dir)/g.nc", "--states", "3",
+                                             "--test-fraction", "0.2", "--iterations", "15", "--restarts", "1", "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let py = try TestSupport.run(TestSupport.python, ["-c", """
+        import json, sys, numpy as np, xarray as xr
+        d = xr.open_dataset(sys.argv[1])
+        print(json.dumps({"weights": list(d["weights"].shape), "bias": list(d["bias"].shape), "transitions": float(np.abs(d["transitions"].sum("state_to") - 1).max()),
+                          "posterior": float(np.abs(d["posterior"].sum("state") - 1).max()), "time": int(d.sizes["time"]),
+                          "viterbi": sorted(set(int(v) for v in d["viterbi"].values)), "bits": float(d.attrs["bits_per_spike_test"]),
+                          "train": float(d.attrs["loglik_train"]), "history": d["loglik_history"].values.tolist()}))
+        """, "\(dir)/g.nc"])
+        #expect(py.status == 0, "\(py.stderr)")
+        let got = try JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as! [String: Any]
+        #expect(got["weights"] as! [Int] == [3, 4, 4] && got["bias"] as! [Int] == [3, 4])
+        #expect(TestSupport.number(got["transitions"])! < 1e-12 && TestSupport.number(got["posterior"])! < 1e-12)
+        #expect(got["time"] as! Int == 200 + 144, "training bins after holding out the last 20 % of each sequence")
+        #expect((got["viterbi"] as! [Int]).allSatisfy { (0..<3).contains($0) })
+        #expect(TestSupport.number(got["bits"])! > 0.3, "a 3-state model beats a constant rate on held-out data")
+        let history = TestSupport.doubles(got["history"])
+        #expect(history.last! == TestSupport.number(got["train"])!)
+    }
+
+    @Test("same seed: byte-identical output")
+    func reproducible() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let args = ["glmhmm", counts, "--lengths", "250,180", "-o", "\(dir)/g.nc", "--states", "2", "--iterations", "8", "--restarts", "2", "--seed", "4", "-q"]
+        #expect(try TestSupport.neurotool(args).status == 0)
+        let a = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/g.nc"))
+        #expect(try TestSupport.neurotool(args).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/g.nc")) == a)
+    }
+
+    @Test("spike-time tables are binned at --bin-width")
+    func spikeTable() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var lines = ["time,unit"]
+        for t in 0..<400 { if t % 3 == 0 { lines.append("\(Double(t) * 0.01 + 0.001),A") }; if t % 5 == 0 { lines.append("\(Double(t) * 0.01 + 0.002),B") } }
+        try lines.joined(separator: "\n").write(toFile: "\(dir)/spikes.csv", atomically: true, encoding: .utf8)
+        let run = try TestSupport.neurotool(["glmhmm", "\(dir)/spikes.csv", "--bin-width", "0.01", "-o", "\(dir)/g.nc", "--states", "1", "--iterations", "5", "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let py = try TestSupport.run(TestSupport.python, ["-c", "import sys, xarray as xr; d = xr.open_dataset(sys.argv[1]); print([str(v) for v in d['neuron'].values], d.sizes['time'])", "\(dir)/g.nc"])
+        #expect(py.stdout.contains("['A', 'B'] 400"), "\(py.stdout) \(py.stderr)")
+    }
+
+    @Test("bad input: one line naming the file, non-zero exit, no output")
+    func badInput() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        #expect(try TestSupport.run(TestSupport.python, ["-c", "import numpy as np, sys; x = np.load(sys.argv[1]).astype(float); x[3, 0] = -1; np.save(sys.argv[2], x)",
+                                                         TestSupport.path(counts), "\(dir)/neg.npy"]).status == 0)
+        let cases: [([String], String)] = [
+            (["\(dir)/neg.npy", "--states", "2"], "\(dir)/neg.npy: Poisson emissions need non-negative integer counts: -1.0 in sequence 1, bin 3, neuron 0"),
+            ([counts, "--states", "0"], "the number of states must be at least 1"),
+            ([counts, "--states", "2", "--lengths", "3,427"], "sequence 1 has 3 bins, fewer than the history basis needs (6)"),
+            ([counts, "--states", "2", "--connectome", "Datasets/connectome/herm_full_edgelist.csv", "--iterations", "2"],
+             "herm_full_edgelist.csv: neuron 'unit0' is not in the connectome"),
+            ([counts, "--states", "2", "--prior", "onehot"], "--prior onehot is not available yet"),
+        ]
+        for (args, message) in cases {
+            let run = try TestSupport.neurotool(["glmhmm"] + args + ["-o", "\(dir)/out.nc"])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains(message), "\(run.stderr)")
+            #expect(run.stderr.split(separator: "\n").count == 1, "one line: \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: "\(dir)/out.nc"))
+        }
+    }
+}
