@@ -80,6 +80,12 @@ struct GLMHMMCommand: ParsableCommand {
     @Option(help: "Text file of neuron names, one per line (arrays and spike tables), e.g. to compare with a connectome.")
     var names: String?
 
+    @Option(help: "Also write an HTML + Markdown report with SVG figures into this directory.")
+    var report: String?
+
+    @Option(help: "Report page name.")
+    var name: String = "glmhmm"
+
     @Flag(name: .customLong("record-timing"), help: "Write fit_seconds (the output then differs between runs).")
     var recordTiming = false
 
@@ -163,9 +169,11 @@ struct GLMHMMCommand: ParsableCommand {
             let fit = best!.fit
             let held = testSequences.isEmpty ? nil : GLMHMMEvaluation.heldOut(fit.model, train: train, test: testSequences)
             var comparison: (prior: ConnectomeComparison.Result?, states: [ConnectomeComparison.Result])? = nil
+            var connectomeEdges: [String: [String: Double]]? = nil
             if let connectome {
                 try FileChecks.requireInput(connectome)
                 let edges = try ConnectomeComparison.load(connectome)
+                connectomeEdges = edges
                 let known = Set(edges.keys).union(edges.values.flatMap(\.keys))
                 if let unknown = data.names.first(where: { !known.contains($0) }) {
                     throw CommandFailure("\(connectome): neuron '\(unknown)' is not in the connectome (name neurons as the connectome does)")
@@ -186,8 +194,12 @@ struct GLMHMMCommand: ParsableCommand {
             }
             let parameters = "states=\(states) emission=\(options.emission.name) prior=\(prior) prior_variance=\(priorVariance) learn_prior_variance=\(learnPriorVariance) history=\(raisedCosine.map { "raised-cosine(\($0), \(historyBins) bins)" } ?? "exponential(\(historyBins) bins)") shared_bias=\(sharedBias) iterations=\(iterations) restarts=\(restarts) seed=\(seed) stickiness=\(stickiness) test=\(testFraction.map { "last \($0) of each sequence" } ?? test ?? "none") binarize=\(binarize.map { "\($0)" } ?? "no")"
             let provenance = Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText())
-            try GLMHMMOutputFile.write(.init(fit: fit, data: data, train: train, heldOut: held, selection: selection, connectome: comparison),
-                                       to: output, inputs: inputs, provenance: provenance, parameters: parameters, recordTiming: recordTiming)
+            let content = GLMHMMOutputFile.Content(fit: fit, data: data, train: train, heldOut: held, selection: selection, connectome: comparison)
+            try GLMHMMOutputFile.write(content, to: output, inputs: inputs, provenance: provenance, parameters: parameters, recordTiming: recordTiming)
+            if let report {
+                try GLMHMMReport.make(content, edges: connectomeEdges, provenance: provenance, parameters: parameters, inputs: inputs)
+                    .write(directory: report, name: name)
+            }
             if !quiet {
                 print("wrote \(output): \(fit.model.states) states, train log-likelihood \(String(format: "%.2f", fit.logLikelihoods.last ?? .nan))"
                       + (held.map { String(format: ", held-out %.4f bits/spike", $0.bitsPerSpike) } ?? ""))
