@@ -26,7 +26,7 @@ struct GLMHMMCommand: ParsableCommand {
     @Option(help: "Emission: poisson, bernoulli or gaussian.")
     var emission: String = "poisson"
 
-    @Option(help: "Coupling prior: none or gaussian (learnable across-state mean); a list (none,gaussian) compares them.")
+    @Option(help: "Coupling prior: none, gaussian (learnable across-state mean) or onehot (learnable categorical); a list (none,gaussian,onehot) compares them.")
     var prior: String = "none"
 
     @Option(name: .customLong("prior-variance"), help: "Variance of the Gaussian prior around the learnt mean.")
@@ -34,6 +34,15 @@ struct GLMHMMCommand: ParsableCommand {
 
     @Flag(name: .customLong("learn-prior-variance"), help: "Learn the Gaussian prior's variance too.")
     var learnPriorVariance = false
+
+    @Option(help: "One-hot prior: Gumbel-softmax temperature while fitting.")
+    var temperature: Double = 0.2
+
+    @Option(name: .customLong("adam-steps"), help: "One-hot prior: Adam steps per M-step.")
+    var adamSteps: Int = 50
+
+    @Option(name: .customLong("learning-rate"), help: "One-hot prior: Adam learning rate.")
+    var learningRate: Double = 0.01
 
     @Option(help: "Poisson link: softplus, exp or sigmoid.")
     var link: String = "softplus"
@@ -118,9 +127,6 @@ struct GLMHMMCommand: ParsableCommand {
     func run() throws {
         let grid = try stateList()
         let priors = prior.split(separator: ",").map(String.init)
-        if priors.contains("onehot") {
-            throw CommandFailure("--prior onehot is not available yet in this version (none and gaussian are)")
-        }
         var options = GLMHMMOptions(states: grid[0])
         options.emission = emission == "bernoulli" ? .bernoulli : emission == "gaussian" ? .gaussian : .poisson(Emission.PoissonLink(rawValue: link)!)
         options.basis = raisedCosine.map { HistoryBasis.raisedCosine(count: $0, bins: historyBins) } ?? .exponential(bins: historyBins)
@@ -157,7 +163,11 @@ struct GLMHMMCommand: ParsableCommand {
                 for p in priors {
                     var o = options
                     o.states = k
-                    o.prior = p == "gaussian" ? .gaussian(variance: priorVariance, learnVariance: learnPriorVariance) : .none
+                    switch p {
+                    case "gaussian": o.prior = .gaussian(variance: priorVariance, learnVariance: learnPriorVariance)
+                    case "onehot": o.prior = .onehot(temperature: temperature, steps: adamSteps, rate: learningRate)
+                    default: o.prior = .none
+                    }
                     let fit = try GLMHMMFitter.fit(train, options: o, progress: progress)
                     let held = testSequences.isEmpty ? nil : GLMHMMEvaluation.heldOut(fit.model, train: train, test: testSequences)
                     selection.append(SelectionRow(states: k, prior: o.prior.name, trainLogLikelihood: fit.logLikelihoods.last ?? .nan,
@@ -183,9 +193,14 @@ struct GLMHMMCommand: ParsableCommand {
                 func matrix(_ value: (Int, Int) -> Double) -> Matrix {
                     Matrix(rows: n, columns: n, values: (0..<n).flatMap { i in (0..<n).map { j in value(i, j) } })
                 }
-                let prior = fit.priorMean.map { mean in
+                var prior = fit.priorMean.map { mean in
                     ConnectomeComparison.compare(coupling: matrix { i, j in (0..<fit.model.basis.count).reduce(0) { $0 + mean[i, 1 + j * fit.model.basis.count + $1] } },
                                                  names: data.names, edges: edges)
+                }
+                if let oneHot = fit.oneHot {
+                    // The one-hot prior's probability of a connection, 1 − π(none).
+                    let p = oneHot.prior
+                    prior = ConnectomeComparison.compare(coupling: matrix { i, j in i == j ? 0 : 1 - p[(i * n + j) * 3 + 1] }, names: data.names, edges: edges)
                 }
                 let states = (0..<fit.model.states).map { s in
                     ConnectomeComparison.compare(coupling: matrix { fit.model.coupling(state: s, to: $0, from: $1) }, names: data.names, edges: edges)

@@ -9,11 +9,16 @@ public enum CouplingPrior: Sendable, Equatable {
     case none
     /// `W_s ~ N(W̄, σ²)` with the across-state mean W̄ learnt; σ² learnt too when `learnVariance`.
     case gaussian(variance: Double, learnVariance: Bool)
+    /// {inhibitory, none, excitatory} × strength with a shared, learnt categorical prior, relaxed by
+    /// Gumbel-softmax at `temperature` while fitting (``OneHotCoupling``); `steps` Adam steps at `rate`
+    /// per M-step (the reference: τ = 0.2, 50 steps, 0.01).
+    case onehot(temperature: Double, steps: Int, rate: Double)
 
     public var name: String {
         switch self {
         case .none: return "none"
         case let .gaussian(v, learn): return "gaussian(variance=\(v)\(learn ? ", learnt" : ""))"
+        case let .onehot(t, steps, rate): return "onehot(tau=\(t), adam=\(steps)x\(rate))"
         }
     }
 }
@@ -55,6 +60,8 @@ public struct GLMHMMFit: Sendable {
     public var priorMean: Matrix?
     public var priorVariance: Double?
     public var restart: Int
+    /// The one-hot prior's state (with `.onehot`): per-state choices and the shared categorical prior.
+    public var oneHot: OneHotCoupling? = nil
     /// Wall time of this restart's EM, seconds.
     public var seconds: Double = 0
 }
@@ -121,9 +128,15 @@ public enum GLMHMMFitter {
             var lls: [Double] = [], objectives: [Double] = []
             var priorMean: Matrix? = nil, priorVariance: Double? = nil
             if case let .gaussian(v, _) = options.prior { priorVariance = v; priorMean = meanCoupling(model) }
+            var oneHot: OneHotCoupling? = nil
+            var adam = AdamState()
+            if case .onehot = options.prior {
+                oneHot = OneHotCoupling(from: model)
+                for s in 0..<model.states { oneHot!.apply(state: s, to: &model.weights[s]) }
+            }
             for iteration in 0..<options.iterations {
                 let (ll, gammas, pairs, firsts) = eStep(model, data)
-                let logPrior = logPriorDensity(model, mean: priorMean, variance: priorVariance)
+                let logPrior = oneHot.map { oneHotLogPrior($0) } ?? logPriorDensity(model, mean: priorMean, variance: priorVariance)
                 lls.append(ll)
                 objectives.append(ll + logPrior)
                 progress.update(completed: restart * options.iterations + iteration + 1, total: max(options.restarts, 1) * options.iterations,
@@ -132,11 +145,18 @@ public enum GLMHMMFitter {
                     let previous = objectives[objectives.count - 2], current = objectives.last!
                     if abs(current - previous) <= options.tolerance * abs(current) { break }
                 }
-                mStep(&model, data, gammas: gammas, pairs: pairs, firsts: firsts, options: options,
-                      priorMean: &priorMean, priorVariance: &priorVariance)
+                if case let .onehot(temperature, steps, rate) = options.prior {
+                    chainStep(&model, pairs: pairs, firsts: firsts, options: options)
+                    oneHotStep(&model, &oneHot!, data, gammas: gammas, temperature: temperature, steps: steps, rate: rate,
+                               adam: &adam, generator: &generator)
+                    if model.emission == .gaussian { updateVariances(&model, data, gammas: gammas) }
+                } else {
+                    mStep(&model, data, gammas: gammas, pairs: pairs, firsts: firsts, options: options,
+                          priorMean: &priorMean, priorVariance: &priorVariance)
+                }
             }
             let fit = GLMHMMFit(model: model, logLikelihoods: lls, objectives: objectives, priorMean: priorMean,
-                                priorVariance: priorVariance, restart: restart,
+                                priorVariance: priorVariance, restart: restart, oneHot: oneHot,
                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
             if best == nil || fit.objectives.last! > best!.objectives.last! { best = fit }
         }
@@ -196,8 +216,26 @@ public enum GLMHMMFitter {
 
     // MARK: - M-step
 
+    /// Log prior of the hard one-hot choices of every state under the shared categorical prior.
+    static func oneHotLogPrior(_ c: OneHotCoupling) -> Double {
+        let prior = c.prior, n = c.neurons
+        var total = 0.0
+        for l in c.logits { for i in 0..<n { for j in 0..<n where i != j {
+            let pair = (i * n + j) * 3
+            let choice = l[pair] > l[pair + 1] ? (l[pair] > l[pair + 2] ? 0 : 2) : (l[pair + 1] >= l[pair + 2] ? 1 : 2)
+            total += log(max(prior[pair + choice], 1e-300))
+        } } }
+        return total
+    }
+
     static func mStep(_ model: inout GLMHMMModel, _ data: TrainingData, gammas: Matrix, pairs: Matrix, firsts: [Double],
                       options: GLMHMMOptions, priorMean: inout Matrix?, priorVariance: inout Double?) {
+        chainStep(&model, pairs: pairs, firsts: firsts, options: options)
+        mStepWeights(&model, data, gammas: gammas, options: options, priorMean: &priorMean, priorVariance: &priorVariance)
+    }
+
+    /// Closed-form updates of the initial distribution and the (sticky) transition matrix.
+    static func chainStep(_ model: inout GLMHMMModel, pairs: Matrix, firsts: [Double], options: GLMHMMOptions) {
         let k = model.states
         let total = firsts.reduce(0, +)
         model.initial = firsts.map { max($0 / total, 1e-12) }
@@ -207,6 +245,11 @@ public enum GLMHMMFitter {
             row = sum > 0 ? row.map { max($0 / sum, 1e-12) } : (0..<k).map { $0 == r ? 1 : 0 }
             for s in 0..<k { model.transition[r, s] = row[s] }
         }
+    }
+
+    static func mStepWeights(_ model: inout GLMHMMModel, _ data: TrainingData, gammas: Matrix, options: GLMHMMOptions,
+                             priorMean: inout Matrix?, priorVariance: inout Double?) {
+        let k = model.states
         // Emission weights: each state and neuron by damped Newton on the posterior-weighted objective.
         let n = model.neurons
         let updated = Collected<[Double]>(repeating: [], count: k * n)

@@ -80,6 +80,15 @@ public enum GLMHMMOutputFile {
                               attributes: [("long_name", .text("learnt across-state mean of the coupling (Gaussian prior)")),
                                            ("variance", .number(c.fit.priorVariance ?? .nan))])
             }
+            if let oneHot = c.fit.oneHot {
+                let p = oneHot.prior
+                try out.defineDimension("category", length: 3)
+                try out.write("category", dimensions: ["category"], strings: ["inhibitory", "none", "excitatory"])
+                try out.write("prior", dimensions: ["neuron", "source"], values: (0..<n).flatMap { i in (0..<n).map { j in i == j ? 0 : p[(i * n + j) * 3 + 2] - p[(i * n + j) * 3] } },
+                              attributes: [("long_name", .text("learnt one-hot prior: π(excitatory) − π(inhibitory)"))])
+                try out.write("prior_onehot", dimensions: ["neuron", "source", "category"], values: p,
+                              attributes: [("long_name", .text("learnt categorical prior over {inhibitory, none, excitatory}, shared by all states"))])
+            }
             try out.write("transitions", dimensions: ["state", "state_to"], values: model.transition.values)
             try out.write("initial", dimensions: ["state"], values: model.initial)
             if let v = model.variance { try out.write("variance", dimensions: ["state", "neuron"], values: v.values) }

@@ -102,5 +102,19 @@ struct PriorTests {
             return total
         }
         #expect(spread(withPrior.model) < spread(plain.model))
+
+        // The one-hot prior: its probability of a connection, 1 − π(none), finds the shared support too.
+        options.prior = .onehot(temperature: 0.2, steps: 20, rate: 0.05)
+        options.iterations = 15
+        let oneHot = try GLMHMMFitter.fit(sequences, options: options)
+        let p = oneHot.oneHot!.prior
+        let aucOneHot = auc { i, j in 1 - p[(i * 8 + j) * 3 + 1] }
+        #expect(aucOneHot > 0.8, "one-hot prior AUC \(aucOneHot) (no prior \(aucPlain))")
+        // Hard choices: every state's coupling is −s, 0 or +s with s > 0.
+        for s in 0..<3 { for i in 0..<8 { for j in 0..<8 where i != j {
+            let w = oneHot.model.coupling(state: s, to: i, from: j)
+            let l = oneHot.oneHot!.logits[s][(i * 8 + j) * 3..<((i * 8 + j) * 3 + 3)]
+            if l.max()! == l[l.startIndex + 1] { #expect(w == 0) } else { #expect(w != 0) }
+        } } }
     }
 }
