@@ -86,6 +86,9 @@ struct GLMHMMCommand: ParsableCommand {
     @Option(help: "Connectome edge list (Source,Target,Weight,Type CSV) to compare the learnt coupling with.")
     var connectome: String?
 
+    @Option(help: "External covariates (stimulus, behaviour): an array of bins × covariates over all sequences, or sequences × bins × covariates.")
+    var covariates: String?
+
     @Option(help: "Text file of neuron names, one per line (arrays and spike tables), e.g. to compare with a connectome.")
     var names: String?
 
@@ -149,11 +152,16 @@ struct GLMHMMCommand: ParsableCommand {
                 data.names = list
                 inputs.append(names)
             }
+            if let covariates {
+                try GLMHMMInput.attachCovariates(covariates, to: &data)
+                inputs.append(ArrayFile.split(covariates).path)
+            }
             var train = data.sequences, testSequences: [GLMHMMSequence] = []
             if let f = testFraction {
                 (train, testSequences) = GLMHMMInput.holdOut(data, fraction: f, minimum: options.basis.lags)
             } else if let test {
                 testSequences = try GLMHMMInput.load(test, binWidth: binWidth, binarize: binarize).sequences
+                if covariates != nil { throw CommandFailure("--covariates with --test: give held-out covariates by holding out with --test-fraction instead") }
                 inputs.append(ArrayFile.split(test).path)
             }
             let progress = TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0)
@@ -207,7 +215,7 @@ struct GLMHMMCommand: ParsableCommand {
                 }
                 comparison = (prior, states)
             }
-            let parameters = "states=\(states) emission=\(options.emission.name) prior=\(prior) prior_variance=\(priorVariance) learn_prior_variance=\(learnPriorVariance) history=\(raisedCosine.map { "raised-cosine(\($0), \(historyBins) bins)" } ?? "exponential(\(historyBins) bins)") shared_bias=\(sharedBias) iterations=\(iterations) restarts=\(restarts) seed=\(seed) stickiness=\(stickiness) test=\(testFraction.map { "last \($0) of each sequence" } ?? test ?? "none") binarize=\(binarize.map { "\($0)" } ?? "no")"
+            let parameters = "states=\(states) emission=\(options.emission.name) prior=\(prior) prior_variance=\(priorVariance) learn_prior_variance=\(learnPriorVariance) history=\(raisedCosine.map { "raised-cosine(\($0), \(historyBins) bins)" } ?? "exponential(\(historyBins) bins)") shared_bias=\(sharedBias) iterations=\(iterations) restarts=\(restarts) seed=\(seed) stickiness=\(stickiness) test=\(testFraction.map { "last \($0) of each sequence" } ?? test ?? "none") binarize=\(binarize.map { "\($0)" } ?? "no") covariates=\(data.sequences.first?.covariates?.columns ?? 0)"
             let provenance = Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText())
             let content = GLMHMMOutputFile.Content(fit: fit, data: data, train: train, heldOut: held, selection: selection, connectome: comparison)
             try GLMHMMOutputFile.write(content, to: output, inputs: inputs, provenance: provenance, parameters: parameters, recordTiming: recordTiming)

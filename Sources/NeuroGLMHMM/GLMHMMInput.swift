@@ -98,14 +98,35 @@ public enum GLMHMMInput {
         return GLMHMMData(sequences: [GLMHMMSequence(activity: counts)], names: units, sequenceNames: ["sequence1"], binWidth: binWidth)
     }
 
+    /// Attaches external covariates (stimulus, behaviour) from an array: bins × covariates over all
+    /// sequences in order, or sequences × bins × covariates.
+    public static func attachCovariates(_ location: String, to data: inout GLMHMMData) throws {
+        let path = ArrayFile.split(location).path
+        let array = try ArrayFile.read(location)
+        let lengths = data.sequences.map(\.length), total = lengths.reduce(0, +)
+        let c = array.shape.last ?? 0
+        let fits = (array.shape.count == 2 && array.shape[0] == total)
+            || (array.shape.count == 3 && array.shape[0] == lengths.count && lengths.allSatisfy { $0 == array.shape[1] })
+        guard fits else {
+            throw NeuroIOError.badValue(path, field: "covariates", detail: "has shape \(array.shape); expected \(total) bins × covariates (sequences of \(lengths) bins)")
+        }
+        guard array.values.allSatisfy(\.isFinite) else { throw NeuroIOError.badValue(path, field: "covariates", detail: "hold NaN or infinite values") }
+        var start = 0
+        for i in data.sequences.indices {
+            let n = lengths[i]
+            data.sequences[i].covariates = Matrix(rows: n, columns: c, values: Array(array.values[(start * c)..<((start + n) * c)]))
+            start += n
+        }
+    }
+
     /// Splits off the last `fraction` of every sequence as held-out sequences (time blocks).
     public static func holdOut(_ data: GLMHMMData, fraction: Double, minimum: Int) -> (train: [GLMHMMSequence], test: [GLMHMMSequence]) {
         var train: [GLMHMMSequence] = [], test: [GLMHMMSequence] = []
         for s in data.sequences {
             let cut = s.length - Int((Double(s.length) * fraction).rounded())
             guard cut > minimum, s.length - cut > minimum else { train.append(s); continue }
-            train.append(GLMHMMSequence(activity: s.activity.selectingRows(0..<cut)))
-            test.append(GLMHMMSequence(activity: s.activity.selectingRows(cut..<s.length)))
+            train.append(GLMHMMSequence(activity: s.activity.selectingRows(0..<cut), covariates: s.covariates?.selectingRows(0..<cut)))
+            test.append(GLMHMMSequence(activity: s.activity.selectingRows(cut..<s.length), covariates: s.covariates?.selectingRows(cut..<s.length)))
         }
         return (train, test)
     }

@@ -55,6 +55,29 @@ struct GLMHMMCLITests {
         #expect(py.stdout.contains("['A', 'B'] 400"), "\(py.stdout) \(py.stderr)")
     }
 
+    @Test("external covariates enter the GLM: a stimulus that drives neuron 0 gets a large weight and raises held-out bits/spike")
+    func covariates() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let make = try TestSupport.run(TestSupport.python, ["-c", """
+        import numpy as np, sys
+        r = np.random.default_rng(5)
+        u = r.choice([-1.0, 1.0], size=(1200, 1))
+        rate = np.log1p(np.exp(np.column_stack([-0.5 + 1.5 * u[:, 0], np.full(1200, 0.3), np.full(1200, -0.2)])))
+        np.save(sys.argv[1] + "/x.npy", r.poisson(rate).astype(float)); np.save(sys.argv[1] + "/u.npy", u)
+        """, dir])
+        #expect(make.status == 0, "\(make.stderr)")
+        func run(_ extra: [String]) throws -> [Double] {
+            let out = "\(dir)/\(extra.isEmpty ? "plain" : "cov").nc"
+            let r = try TestSupport.neurotool(["glmhmm", "\(dir)/x.npy", "-o", out, "--states", "1", "--test-fraction", "0.25", "--iterations", "5", "-q"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let py = try TestSupport.run(TestSupport.python, ["-c", "import sys, netCDF4; d = netCDF4.Dataset(sys.argv[1]); w = d['weights_full'][:]; print(float(d.bits_per_spike_test), float(w[0, 0, -1]))", out])
+            return py.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        let plain = try run([]), withStimulus = try run(["--covariates", "\(dir)/u.npy"])
+        #expect(withStimulus[1] > 1.0, "stimulus weight \(withStimulus[1]) (planted 1.5)")
+        #expect(withStimulus[0] > plain[0] + 0.05, "bits/spike \(withStimulus[0]) vs \(plain[0]) without the stimulus")
+    }
+
     @Test("bad input: one line naming the file, non-zero exit, no output")
     func badInput() throws {
         let dir = try TestSupport.temporaryDirectory()

@@ -42,6 +42,23 @@ struct FitTests {
         for (a, b) in zip(fit.objectives, fit.objectives.dropFirst()) { #expect(b >= a - 1e-6 * abs(a)) }
         let trueLL = sequences.reduce(0) { $0 + truth.logLikelihood($1) }
         #expect(fit.logLikelihoods.last! >= trueLL - 0.01 * abs(trueLL), "fit \(fit.logLikelihoods.last!) vs truth \(trueLL)")
+
+        // Weight recovery: matched states' coupling correlates with the truth's.
+        let (_, matching) = GLMHMMSimulation.stateAccuracy(decoded: decoded, truth: states, states: 3)
+        var a: [Double] = [], b: [Double] = []
+        for s in 0..<3 { for i in 0..<8 { for j in 0..<8 where i != j {
+            a.append(truth.coupling(state: s, to: i, from: j)); b.append(fit.model.coupling(state: matching[s], to: i, from: j))
+        } } }
+        let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
+        let r = zip(a, b).reduce(0) { $0 + ($1.0 - ma) * ($1.1 - mb) }
+            / (a.reduce(0) { $0 + ($1 - ma) * ($1 - ma) } * b.reduce(0) { $0 + ($1 - mb) * ($1 - mb) }).squareRoot()
+        #expect(r > 0.8, "coupling correlation with the truth \(r)")
+
+        // Held-out bits/spike close to the true model's on new sequences.
+        let (test, _) = GLMHMMSimulation.simulate(truth, lengths: [400, 400], seed: 3)
+        let fitted = GLMHMMEvaluation.heldOut(fit.model, train: sequences, test: test).bitsPerSpike
+        let ideal = GLMHMMEvaluation.heldOut(truth, train: sequences, test: test).bitsPerSpike
+        #expect(fitted > 0 && fitted >= ideal - 0.05, "held-out \(fitted) bits/spike vs the true model's \(ideal)")
     }
 
     @Test("bad input: K < 1, negative or non-integer counts, NaN, sequences shorter than the history basis")
