@@ -18,7 +18,7 @@ help:
 	@echo "make test      install deps and the pinned Python peers, build once, run every test once"
 	@echo "make bench     benchmarks side by side with the Python peers (not part of make test)"
 	@echo "make fixtures  regenerate the peer fixtures (Tests/Fixtures) with the pinned venv"
-	@echo "make datasets  regenerate Datasets/celegans and Datasets/ftag with the pinned venv"
+	@echo "make datasets  regenerate Datasets/celegans, Datasets/ftag and Datasets/glmhmm with the pinned venv"
 
 # Debian packages, installed only when missing (needs root, as on CI and the project's machines).
 deps:
@@ -61,7 +61,10 @@ demo: build
 	$(NEUROTOOL) homogenize Datasets/ftag/ftag_demo.edf -o $(DEMO_OUT)/ftag-eeg.nc
 	$(NEUROTOOL) ftag $(DEMO_OUT)/ftag-eeg.nc --tags 1,2,4 --tag-names sentence,phrase,word --epoch events:trial --duration 4 \
 		-o $(DEMO_OUT)/eeg-ftag.nc --report $(REPORTS) --name eeg-ftag
-	@echo "reports in $(REPORTS)/: celegans-homogenize, eeg-homogenize, celegans-ntf, eeg-ftag (.html and .md)"
+	$(NEUROTOOL) glmhmm Datasets/glmhmm/counts.npy --names Datasets/glmhmm/names.txt --states 3 --prior gaussian \
+		--test-fraction 0.2 --restarts 2 --iterations 50 --connectome Datasets/connectome/herm_full_edgelist.csv \
+		-o $(DEMO_OUT)/glmhmm.nc --report $(REPORTS) --name glmhmm
+	@echo "reports in $(REPORTS)/: celegans-homogenize, eeg-homogenize, celegans-ntf, eeg-ftag, glmhmm (.html and .md)"
 
 bench: build venv
 	$(PYTHON) Benchmarks/homogenize/make_data.py Benchmarks/.data/homogenize
@@ -74,6 +77,8 @@ bench: build venv
 	$(PYTHON) Benchmarks/ntf/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/ntf
 	$(PYTHON) Benchmarks/ftag/make_data.py Benchmarks/.data/ftag
 	$(PYTHON) Benchmarks/ftag/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/ftag
+	$(PYTHON) Benchmarks/glmhmm/make_data.py Benchmarks/.data/glmhmm
+	$(PYTHON) Benchmarks/glmhmm/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/glmhmm
 
 fixtures: venv
 	$(PYTHON) tools/python/make_fixtures.py
@@ -86,6 +91,7 @@ fixtures: venv
 datasets: venv
 	$(PYTHON) Datasets/celegans/generate.py
 	$(PYTHON) tools/python/make_ftag_demo.py
+	$(PYTHON) Datasets/glmhmm/generate.py
 
 clean:
 	rm -rf .build $(DEMO_OUT) Benchmarks/.data
