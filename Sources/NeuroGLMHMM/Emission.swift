@@ -43,6 +43,18 @@ public enum Emission: Sendable, Equatable {
         }
     }
 
+    /// The log-likelihood without its η-independent terms (`−log x!`): what optimisation compares.
+    @inlinable
+    public func logLikelihoodUpToConstant(_ x: Double, _ eta: Double, variance: Double = 1) -> Double {
+        switch self {
+        case .poisson(let link):
+            let rate = Emission.rate(eta, link)
+            return (x == 0 ? 0 : x * log(rate)) - rate
+        default:
+            return logLikelihood(x, eta, variance: variance)
+        }
+    }
+
     /// First and second derivatives of the log-likelihood with respect to η.
     @inlinable
     public func derivatives(_ x: Double, _ eta: Double, variance: Double = 1) -> (first: Double, second: Double) {
@@ -51,8 +63,10 @@ public enum Emission: Sendable, Equatable {
             let rate = Foundation.exp(min(eta, 700))
             return (x - rate, -rate)
         case .poisson(.softplus):
-            // λ = softplus(η), λ' = σ(η), λ'' = σ(η)(1 − σ(η)).
-            let rate = Emission.softplus(eta), s = Emission.sigmoid(eta)
+            // λ = softplus(η), λ' = σ(η), λ'' = σ(η)(1 − σ(η)); one exponential for both.
+            let e = Foundation.exp(-abs(eta))
+            let rate = max(max(eta, 0) + log1p(e), 1e-300)
+            let s = eta >= 0 ? 1 / (1 + e) : e / (1 + e)
             let first = (x / rate - 1) * s
             let second = -x * s * s / (rate * rate) + (x / rate - 1) * s * (1 - s)
             return (first, second)

@@ -118,7 +118,14 @@ public enum GLMHMMFitter {
     public static func fit(_ sequences: [GLMHMMSequence], options: GLMHMMOptions, start: GLMHMMModel? = nil,
                            progress: any ProgressReporter = SilentProgress()) throws -> GLMHMMFit {
         try validate(sequences, options: options)
-        let data = TrainingData(sequences, basis: options.basis)
+        // The work is many modest products between element-wise steps: one BLAS thread per worker, and
+        // the cores shared out by state and by sequence instead (OpenBLAS's own threads would spin
+        // between the calls).
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
+        var data = TrainingData(sequences, basis: options.basis)
+        data.products = designProducts(data)
         let single = singleStateGLM(data, options: options)
         var best: GLMHMMFit? = nil
         for restart in 0..<max(options.restarts, 1) {
@@ -173,6 +180,8 @@ public enum GLMHMMFitter {
         var starts: [Int]
         var lengths: [Int]
         var sequences: [GLMHMMSequence]
+        /// Products of design columns for the Newton Hessians (nil when too large).
+        var products: Matrix? = nil
         init(_ sequences: [GLMHMMSequence], basis: HistoryBasis) {
             let designs = sequences.map { GLMHMMModel.design($0, basis: basis) }
             let width = designs[0].columns, n = sequences[0].activity.columns
@@ -250,18 +259,15 @@ public enum GLMHMMFitter {
     static func mStepWeights(_ model: inout GLMHMMModel, _ data: TrainingData, gammas: Matrix, options: GLMHMMOptions,
                              priorMean: inout Matrix?, priorVariance: inout Double?) {
         let k = model.states
-        // Emission weights: each state and neuron by damped Newton on the posterior-weighted objective.
+        // Emission weights: every state's neurons by damped Newton on the posterior-weighted objective.
         let n = model.neurons
-        let updated = Collected<[Double]>(repeating: [], count: k * n)
-        let current = model
-        let mean = priorMean, variance = priorVariance
-        DispatchQueue.concurrentPerform(iterations: k * n) { job in
-            let s = job / n, neuron = job % n
-            let w = newtonUpdate(current, data, gammas: gammas, state: s, neuron: neuron, options: options,
-                                 priorMean: mean.map { Array($0.row(neuron)) }, priorVariance: variance)
-            updated.set(job, w)
+        let current = model, mean = priorMean, variance = priorVariance
+        let updated = Collected<Matrix?>(repeating: nil, count: k)
+        DispatchQueue.concurrentPerform(iterations: k) { s in
+            updated.set(s, newtonState(current, data, products: data.products, gammas: gammas, state: s, options: options,
+                                       priorMean: mean, priorVariance: variance))
         }
-        for job in 0..<(k * n) { for (j, v) in updated.values[job].enumerated() { model.weights[job / n][job % n, j] = v } }
+        model.weights = updated.values.map { $0! }
         if options.sharedBias { shareBias(&model) }
         if model.emission == .gaussian { updateVariances(&model, data, gammas: gammas) }
         if case let .gaussian(_, learn) = options.prior {
@@ -281,70 +287,6 @@ public enum GLMHMMFitter {
     static func couplingColumns(_ model: GLMHMMModel, neuron n: Int, options: GLMHMMOptions) -> [Int] {
         let b = model.basis.count
         return (0..<model.neurons).filter { $0 != n }.flatMap { m in (0..<b).map { 1 + m * b + $0 } }
-    }
-
-    static func newtonUpdate(_ model: GLMHMMModel, _ data: TrainingData, gammas: Matrix, state s: Int, neuron n: Int,
-                             options: GLMHMMOptions, priorMean: [Double]?, priorVariance: Double?) -> [Double] {
-        let d = model.designWidth, t = data.total
-        var w = Array(model.weights[s].row(n))
-        let prior = Set(priorMean != nil ? couplingColumns(model, neuron: n, options: options) : [])
-        let precision = priorVariance.map { 1 / $0 } ?? 0
-        let selfColumns = Set((0..<model.basis.count).map { 1 + n * model.basis.count + $0 })
-        func objective(_ w: [Double]) -> Double {
-            var total = 0.0
-            for row in 0..<t {
-                let g = gammas[row, s]
-                guard g > 1e-12 else { continue }
-                var eta = 0.0
-                for j in 0..<d { eta += data.design.values[row * d + j] * w[j] }
-                total += g * model.emission.logLikelihood(data.activity[row, n], eta, variance: model.variance?[s, n] ?? 1)
-            }
-            for j in 0..<d {
-                total -= 0.5 * options.ridge * w[j] * w[j]
-                if prior.contains(j) { let e = w[j] - priorMean![j]; total -= 0.5 * precision * e * e }
-            }
-            return total
-        }
-        var value = objective(w)
-        for _ in 0..<options.newtonSteps {
-            var gradient = [Double](repeating: 0, count: d)
-            var weighted = Matrix(rows: t, columns: d)     // rows scaled by sqrt(−γ ℓ'')
-            for row in 0..<t {
-                let g = gammas[row, s]
-                var eta = 0.0
-                for j in 0..<d { eta += data.design.values[row * d + j] * w[j] }
-                let (first, second) = model.emission.derivatives(data.activity[row, n], eta, variance: model.variance?[s, n] ?? 1)
-                let curvature = g * max(-second, 1e-10)
-                let root = curvature.squareRoot()
-                for j in 0..<d {
-                    let x = data.design.values[row * d + j]
-                    gradient[j] += g * first * x
-                    weighted.values[row * d + j] = root * x
-                }
-            }
-            var hessian = weighted.transposeMultiplied(by: weighted)   // −H (positive definite)
-            for j in 0..<d {
-                hessian[j, j] += options.ridge
-                gradient[j] -= options.ridge * w[j]
-                if prior.contains(j) {
-                    hessian[j, j] += precision
-                    gradient[j] -= precision * (w[j] - priorMean![j])
-                }
-                if !options.selfCoupling && selfColumns.contains(j) { hessian[j, j] += 1e12 }
-            }
-            guard let step = try? LinearSolve.positiveDefinite(hessian, Matrix(rows: d, columns: 1, values: gradient)).values else { break }
-            // Damped: halve the step until the objective does not decrease.
-            var scale = 1.0
-            var accepted = false
-            for _ in 0..<12 {
-                let candidate = zip(w, step).map { $0 + scale * $1 }
-                let v = objective(candidate)
-                if v >= value { w = candidate; value = v; accepted = true; break }
-                scale /= 2
-            }
-            if !accepted { break }
-        }
-        return w
     }
 
     /// Replaces per-state biases by their posterior-weighted average (shared-bias models).
@@ -407,10 +349,8 @@ public enum GLMHMMFitter {
         var single = options
         single.prior = .none
         single.newtonSteps = 8
-        for i in 0..<n {
-            let w = newtonUpdate(model, data, gammas: ones, state: 0, neuron: i, options: single, priorMean: nil, priorVariance: nil)
-            for j in 0..<width { model.weights[0][i, j] = w[j] }
-        }
+        model.weights[0] = newtonState(model, data, products: data.products, gammas: ones, state: 0, options: single,
+                                       priorMean: nil, priorVariance: nil)
         if options.emission == .gaussian { updateVariances(&model, data, gammas: ones) }
         return model
     }

@@ -76,6 +76,23 @@ public struct GLMHMMModel: Sendable {
     public func logLikelihoods(_ sequence: GLMHMMSequence, design: Matrix? = nil) -> Matrix {
         let x = design ?? self.design(sequence)
         var out = Matrix(rows: sequence.length, columns: states)
+        // Poisson: −log x! is the same in every state; add it once per bin.
+        var constant = [Double](repeating: 0, count: sequence.length)
+        if case .poisson(let link) = emission {
+            for t in 0..<sequence.length { for n in 0..<neurons { constant[t] -= lgamma(sequence.activity[t, n] + 1) } }
+            for s in 0..<states {
+                let eta = x.multiplied(by: weights[s].transposed)
+                for t in 0..<sequence.length {
+                    var sum = constant[t]
+                    for n in 0..<neurons {
+                        let y = sequence.activity[t, n], rate = Emission.rate(eta[t, n], link)
+                        sum += (y == 0 ? 0 : y * log(rate)) - rate
+                    }
+                    out[t, s] = sum
+                }
+            }
+            return out
+        }
         for s in 0..<states {
             let eta = x.multiplied(by: weights[s].transposed)
             for t in 0..<sequence.length {
