@@ -40,7 +40,6 @@ message if neurotool fails or writes no usable output.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shutil
 import sys
 import tempfile
@@ -49,24 +48,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))
+from common import BenchError, Report, best_of, blas_threads, load, machine, require_executable, run_child, run_main  # noqa: E402
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_homogenize_bench = _load("homogenize_bench", HERE.parent / "homogenize" / "bench.py")
-BenchError = _homogenize_bench.BenchError
-machine = _homogenize_bench.machine
-run_child = _homogenize_bench.run_child
-require_executable = _homogenize_bench.require_executable
-Report = _homogenize_bench.Report
-run_main = _homogenize_bench.run_main
-blas_threads = _load("ntf_bench", HERE.parent / "ntf" / "bench.py").blas_threads
-ftag_peer = _load("ftag_peer", ROOT / "tools" / "python" / "ftag_peer.py")
+ftag_peer = load("ftag_peer", ROOT / "tools" / "python" / "ftag_peer.py")
 
 WELCH = ("welch_64x300s.npy", 1000.0, 1000)  # file, rate, nperseg
 HFTP = ("hftp_4096x1024.npy", 256.0)  # file, rate
@@ -74,10 +60,6 @@ TAGS = (1.0, 2.0, 4.0)
 BATCH = 250
 
 
-def best_of(repeat: int, run):
-    """Runs run() `repeat` times; returns the result with the smallest first element (seconds)."""
-    results = [run() for _ in range(repeat)]
-    return min(results, key=lambda r: r[0])
 
 
 def scipy_welch(x, rate: float, nperseg: int):

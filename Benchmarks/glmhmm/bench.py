@@ -43,7 +43,6 @@ usable output.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import shutil
@@ -54,27 +53,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))
+from common import BenchError, Report, best_of, blas_threads, load, machine, require_executable, run_child, run_main  # noqa: E402
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # numpy_em's dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-_homogenize_bench = _load("homogenize_bench", HERE.parent / "homogenize" / "bench.py")
-BenchError = _homogenize_bench.BenchError
-machine = _homogenize_bench.machine
-run_child = _homogenize_bench.run_child
-require_executable = _homogenize_bench.require_executable
-Report = _homogenize_bench.Report
-run_main = _homogenize_bench.run_main
-_ntf_bench = _load("ntf_bench", HERE.parent / "ntf" / "bench.py")
-blas_threads = _ntf_bench.blas_threads
-best_of = _ntf_bench.best_of
-numpy_em = _load("numpy_em", HERE / "numpy_em.py")
+numpy_em = load("numpy_em", HERE / "numpy_em.py")
 
 STATES = 4
 TEST_FRACTION = 0.2

@@ -33,8 +33,6 @@ usable output.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
 import re
 import shutil
 import sys
@@ -44,23 +42,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))
+from common import BenchError, Report, best_of, blas_threads, load, machine, require_executable, run_child, run_main  # noqa: E402
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_homogenize_bench = _load("homogenize_bench", HERE.parent / "homogenize" / "bench.py")
-BenchError = _homogenize_bench.BenchError
-machine = _homogenize_bench.machine
-run_child = _homogenize_bench.run_child
-require_executable = _homogenize_bench.require_executable
-Report = _homogenize_bench.Report
-run_main = _homogenize_bench.run_main
-ntf_peer = _load("ntf_peer", ROOT / "tools" / "python" / "ntf_peer.py")
+ntf_peer = load("ntf_peer", ROOT / "tools" / "python" / "ntf_peer.py")
 
 TOL = 1e-300
 NAME = re.compile(r"^t[0-9x]+_r([0-9]+)$")
@@ -78,12 +64,6 @@ def inputs(data: Path) -> list[tuple[Path, Path, int]]:
         raise BenchError(f"--data {data}: no tNxN..._rR.npy with a _init.h5 beside it "
                          f"(run Benchmarks/ntf/make_data.py {data} first)")
     return sorted(found, key=lambda t: t[0].stat().st_size)
-
-
-def best_of(repeat: int, run):
-    """Runs run() `repeat` times; returns the result with the smallest first element (seconds)."""
-    results = [run() for _ in range(repeat)]
-    return min(results, key=lambda r: r[0])
 
 
 def tensorly_hals(tensor, init, rank: int, iterations: int) -> tuple[float, int, float]:
@@ -163,12 +143,6 @@ def neurotool_hals(tool: Path, tensor: Path, init: Path, rank: int, iterations: 
     if done < 1 or not fit > 0:
         raise BenchError(f"neurotool ntf output {out.name}: iterations {done}, fit_seconds {fit}")
     return fit, done, error, wall, peak
-
-
-def blas_threads() -> str:
-    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
-    set_ = [f"{n}={os.environ[n]}" for n in names if n in os.environ]
-    return ", ".join(set_) if set_ else "OPENBLAS_NUM_THREADS/OMP_NUM_THREADS unset (OpenBLAS uses every core)"
 
 
 def versions(tt) -> str:
