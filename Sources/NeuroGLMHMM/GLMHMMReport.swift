@@ -41,13 +41,21 @@ public enum GLMHMMReport {
                 xLabel: "source neuron (same order as rows)", title: "State \(s + 1): coupling (row: target, column: source)",
                 colormap: .diverging, limits: -limit...limit, colorbarLabel: "weight"), caption: "History-filter gains of every pair in state \(s + 1); the diagonal (self-coupling) is blank."))
         }
+        let b = model.basis.count
+        var learnt: (Matrix, String)? = nil
         if let mean = c.fit.priorMean {
+            learnt = (Matrix(rows: n, columns: n, values: (0..<n).flatMap { i in (0..<n).map { j in i == j ? Double.nan : (0..<b).reduce(0) { $0 + mean[i, 1 + j * b + $1] } } }),
+                      "Learnt across-state mean coupling (the prior)")
+        } else if let oneHot = c.fit.oneHot {
+            let p = oneHot.prior
+            learnt = (Matrix(rows: n, columns: n, values: (0..<n).flatMap { i in (0..<n).map { j in i == j ? Double.nan : p[(i * n + j) * 3 + 2] - p[(i * n + j) * 3] } }),
+                      "Learnt one-hot prior: π(excitatory) − π(inhibitory)")
+        }
+        if let (prior, title) = learnt {
             report.add(.heading("Learnt prior and the connectome", level: 1))
-            let b = model.basis.count
-            let prior = Matrix(rows: n, columns: n, values: (0..<n).flatMap { i in (0..<n).map { j in i == j ? Double.nan : (0..<b).reduce(0) { $0 + mean[i, 1 + j * b + $1] } } })
             let top = max(prior.values.filter(\.isFinite).map(abs).max() ?? 1, 1e-12)
             report.add(.figure(name: "prior", svg: Plots.heatmap(values: prior, rowLabels: c.data.names, xRange: 0...Double(n), xLabel: "source neuron",
-                                                                 title: "Learnt across-state mean coupling (the prior)", colormap: .diverging,
+                                                                 title: title, colormap: .diverging,
                                                                  limits: -top...top, colorbarLabel: "weight"),
                                caption: "What every state shares: the state-constant interactions."))
             if let edges {

@@ -33,6 +33,25 @@ struct GLMHMMCLITests {
         #expect(history.last! == TestSupport.number(got["train"])!)
     }
 
+    @Test("--prior onehot writes the learnt categorical prior (rows sum to 1) and shows it in the report")
+    func oneHot() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try TestSupport.neurotool(["glmhmm", counts, "--lengths", "250,180", "-o", "\(dir)/g.nc", "--states", "2", "--prior", "onehot",
+                                             "--iterations", "3", "--restarts", "1", "--report", "\(dir)/report", "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let py = try TestSupport.run(TestSupport.python, ["-c", """
+        import sys, numpy as np, xarray as xr
+        d = xr.open_dataset(sys.argv[1])
+        p = d["prior_onehot"].values
+        print(p.shape, float(np.abs(p.sum(-1) - 1).max()), [str(c) for c in d["category"].values])
+        """, "\(dir)/g.nc"])
+        #expect(py.status == 0, "\(py.stderr)")
+        #expect(py.stdout.contains("(4, 4, 3)") && py.stdout.contains("['inhibitory', 'none', 'excitatory']"), "\(py.stdout)")
+        let maxError = Double(py.stdout.split(separator: " ").dropFirst(3).first.map(String.init)?.trimmingCharacters(in: .punctuationCharacters) ?? "1") ?? 1
+        #expect(maxError < 1e-12)
+        #expect(try String(contentsOfFile: "\(dir)/report/glmhmm.html", encoding: .utf8).contains("Learnt one-hot prior"))
+    }
+
     @Test("same seed: byte-identical output")
     func reproducible() throws {
         let dir = try TestSupport.temporaryDirectory()
