@@ -55,6 +55,26 @@ public enum Emission: Sendable, Equatable {
         }
     }
 
+    /// The log-likelihood up to its constant and its first and second derivatives with respect to η, in
+    /// one evaluation (sharing the exponentials and logarithms).
+    @inlinable
+    public func valueAndDerivatives(_ x: Double, _ eta: Double, variance: Double = 1) -> (value: Double, first: Double, second: Double) {
+        switch self {
+        case .poisson(.softplus):
+            let e = Foundation.exp(-abs(eta))
+            let rate = max(max(eta, 0) + log1p(e), 1e-300)
+            let s = eta >= 0 ? 1 / (1 + e) : e / (1 + e)
+            let ratio = x / rate
+            return ((x == 0 ? 0 : x * log(rate)) - rate, (ratio - 1) * s, -ratio * s * s / rate + (ratio - 1) * s * (1 - s))
+        case .poisson(.exp):
+            let rate = Foundation.exp(min(eta, 700))
+            return (x * min(eta, 700) - rate, x - rate, -rate)
+        default:
+            let (first, second) = derivatives(x, eta, variance: variance)
+            return (logLikelihoodUpToConstant(x, eta, variance: variance), first, second)
+        }
+    }
+
     /// First and second derivatives of the log-likelihood with respect to η.
     @inlinable
     public func derivatives(_ x: Double, _ eta: Double, variance: Double = 1) -> (first: Double, second: Double) {

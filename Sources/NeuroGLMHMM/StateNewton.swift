@@ -33,36 +33,45 @@ extension GLMHMMFitter {
         let priorColumns = (0..<n).map { priorMean != nil ? Set(couplingColumns(model, neuron: $0, options: options)) : [] }
         let variances = (0..<n).map { model.variance?[s, $0] ?? 1 }
 
-        /// Per-neuron objective of weights `v` (its rows for the neurons in `which`).
-        func objectives(_ v: Matrix, _ which: [Int]) -> [Double] {
+        /// Evaluates the neurons in `which` at weights `v`: the objective of each, and the posterior-weighted
+        /// first derivative and curvature of every bin (columns of `first` / `curvature`), in one pass.
+        func evaluate(_ v: Matrix, _ which: [Int], first: inout Matrix, curvature: inout Matrix) -> [Double] {
             let eta = data.design.multiplied(by: v.transposed)
-            var out = [Double](repeating: 0, count: n)
-            for i in which {
-                var total = 0.0
-                for row in 0..<t where gamma[row] > 1e-12 {
-                    total += gamma[row] * model.emission.logLikelihoodUpToConstant(data.activity[row, i], eta[row, i], variance: variances[i])
+            var totals = [Double](repeating: 0, count: n)
+            let emission = model.emission
+            // Row by row (contiguous in every matrix), the chosen neurons of each row.
+            eta.values.withUnsafeBufferPointer { e in
+                data.activity.values.withUnsafeBufferPointer { x in
+                    first.values.withUnsafeMutableBufferPointer { f in
+                        curvature.values.withUnsafeMutableBufferPointer { c in
+                            for row in 0..<t {
+                                let g = gamma[row], base = row * n
+                                guard g > 1e-12 else { for i in which { f[base + i] = 0; c[base + i] = 0 }; continue }
+                                for i in which {
+                                    let (value, d1, d2) = emission.valueAndDerivatives(x[base + i], e[base + i], variance: variances[i])
+                                    totals[i] += g * value
+                                    f[base + i] = g * d1
+                                    c[base + i] = g * max(-d2, 1e-10)
+                                }
+                            }
+                        }
+                    }
                 }
-                for j in 0..<d {
-                    total -= 0.5 * options.ridge * v[i, j] * v[i, j]
-                    if priorColumns[i].contains(j) { let e = v[i, j] - priorMean![i, j]; total -= 0.5 * precision * e * e }
-                }
-                out[i] = total
             }
-            return out
+            for i in which {
+                for j in 0..<d {
+                    totals[i] -= 0.5 * options.ridge * v[i, j] * v[i, j]
+                    if priorColumns[i].contains(j) { let e = v[i, j] - priorMean![i, j]; totals[i] -= 0.5 * precision * e * e }
+                }
+            }
+            return totals
         }
 
-        var value = objectives(w, Array(0..<n))
+        var first = Matrix(rows: t, columns: n), curvature = Matrix(rows: t, columns: n)
+        var value = evaluate(w, Array(0..<n), first: &first, curvature: &curvature)
         var active = Array(0..<n)
+        var candidateFirst = first, candidateCurvature = curvature
         for _ in 0..<options.newtonSteps where !active.isEmpty {
-            let eta = data.design.multiplied(by: w.transposed)
-            var first = Matrix(rows: t, columns: n), curvature = Matrix(rows: t, columns: n)
-            for row in 0..<t where gamma[row] > 1e-12 {
-                for i in active {
-                    let (f, second) = model.emission.derivatives(data.activity[row, i], eta[row, i], variance: variances[i])
-                    first[row, i] = gamma[row] * f
-                    curvature[row, i] = gamma[row] * max(-second, 1e-10)
-                }
-            }
             let gradients = first.transposeMultiplied(by: data.design)          // n × d
             let packed = products.map { curvature.transposeMultiplied(by: $0) }   // n × d(d+1)/2
             var steps = [[Double]?](repeating: nil, count: n)
@@ -85,18 +94,20 @@ extension GLMHMMFitter {
                 }
                 steps[i] = try? LinearSolve.positiveDefinite(h, Matrix(rows: d, columns: 1, values: g)).values
             }
-            // Damped acceptance, all pending neurons evaluated together.
+            // Damped acceptance, all pending neurons evaluated together; an accepted candidate's
+            // derivatives serve the next Newton step.
             var pending = active.filter { steps[$0] != nil }
             var scale = 1.0
             var improved = Set<Int>()
             for _ in 0..<12 where !pending.isEmpty {
                 var candidate = w
                 for i in pending { for j in 0..<d { candidate[i, j] = w[i, j] + scale * steps[i]![j] } }
-                let values = objectives(candidate, pending)
+                let values = evaluate(candidate, pending, first: &candidateFirst, curvature: &candidateCurvature)
                 var still: [Int] = []
                 for i in pending {
                     if values[i] >= value[i] {
                         for j in 0..<d { w[i, j] = candidate[i, j] }
+                        for row in 0..<t { first.values[row * n + i] = candidateFirst.values[row * n + i]; curvature.values[row * n + i] = candidateCurvature.values[row * n + i] }
                         if values[i] > value[i] { improved.insert(i) }
                         value[i] = values[i]
                     } else { still.append(i) }
