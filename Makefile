@@ -83,6 +83,7 @@ bench: build venv
 fixtures: venv
 	$(PYTHON) tools/python/make_fixtures.py
 	$(PYTHON) tools/python/make_eeg_fixtures.py
+	$(PYTHON) tools/python/make_nwb_ecephys_fixtures.py
 	$(PYTHON) tools/python/make_montage_swift.py
 	$(PYTHON) tools/python/make_ntf_fixtures.py
 	$(PYTHON) tools/python/make_ftag_fixtures.py

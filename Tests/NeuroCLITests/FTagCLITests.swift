@@ -107,3 +107,20 @@ struct FTagCLITests {
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/out.nc"))
     }
 }
+
+@Suite("neurotool homogenize on NWB ecephys")
+struct NWBEcephysCLITests {
+    @Test("an ElectricalSeries homogenizes like EEG: channels by electrode label, volts, trials as events")
+    func homogenize() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try TestSupport.neurotool(["homogenize", "Tests/Fixtures/nwb_ecephys/ecephys.nwb", "-o", "\(dir)/e.nc", "--rate", "250", "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let py = try TestSupport.run(TestSupport.python, ["-c", """
+        import sys, xarray as xr
+        d = xr.open_dataset(sys.argv[1], group="ecephys")
+        print([str(c) for c in d["channel"].values], d.sizes["time"], sorted(set(str(u) for u in d["unit"].values)), d.attrs["source_reader"])
+        """, "\(dir)/e.nc"])
+        #expect(py.status == 0, "\(py.stderr)")
+        #expect(py.stdout.contains("['LFP1', 'LFP2', 'LFP3', 'LFP4', 'LFP5', 'LFP6'] 500 ['V'] nwb-ecephys"), "\(py.stdout)")
+    }
+}

@@ -110,29 +110,12 @@ struct NWBSource: RecordingSource {
     }
 
     private func readLabels(columns: Int) throws -> [String] {
-        let blank = Array(repeating: "", count: columns)
-        guard file.exists(series.name + "/rois") else { return blank }
-        let rois = try file.dataset(at: series.name + "/rois")
-        let indices = try rois.readDoubles().map { Int($0) }
-        guard indices.count == columns else {
-            throw NeuroIOError.badValue(path, field: rois.name, detail: "\(indices.count) ROI indices for \(columns) data columns")
-        }
-        guard case .group(let table)? = try rois.referenceAttribute("table") else { return blank }
-        let tableColumns = try table.childNames()
         let candidates = labelColumn.map { [$0] } ?? NWBReader.labelColumns
-        for name in candidates where tableColumns.contains(name) {
-            guard case .dataset(let column) = try table.child(name), column.elementClass == .string else { continue }
-            let all = try column.readStrings()
-            return try indices.map { i in
-                guard i >= 0 && i < all.count else {
-                    throw NeuroIOError.badValue(path, field: rois.name, detail: "ROI index \(i) outside the table of \(all.count) rows")
-                }
-                return all[i]
-            }
+        let labels = try NWBTables.labels(of: series, region: "rois", columns: candidates, count: columns, path: path)
+        if let wanted = labelColumn, labels.allSatisfy(\.isEmpty), file.exists(series.name + "/rois"),
+           case .group(let table)? = try file.dataset(at: series.name + "/rois").referenceAttribute("table") {
+            throw NeuroIOError.missingKey(path, key: "string column '\(wanted)' in '\(table.name)'", available: try table.childNames())
         }
-        if let wanted = labelColumn {
-            throw NeuroIOError.missingKey(path, key: "string column '\(wanted)' in '\(table.name)'", available: tableColumns)
-        }
-        return blank
+        return labels
     }
 }
