@@ -80,6 +80,9 @@ struct GLMHMMCommand: ParsableCommand {
     @Option(help: "Binarize values above this threshold (events for Bernoulli emissions).")
     var binarize: Double?
 
+    @Option(help: "Homogenized input: the recordings to use (comma-separated); neurons are those labelled in all of them.")
+    var recordings: String?
+
     @Option(help: "Comma-separated sequence lengths splitting a time × neurons array.")
     var lengths: String?
 
@@ -141,7 +144,8 @@ struct GLMHMMCommand: ParsableCommand {
         var inputs = [ArrayFile.split(input).path]
         do {
             var data = try GLMHMMInput.load(input, binWidth: binWidth, binarize: binarize,
-                                            lengths: try lengths.map { try $0.split(separator: ",").map { guard let v = Int($0) else { throw ValidationError("--lengths: '\($0)'") }; return v } })
+                                            lengths: try lengths.map { try $0.split(separator: ",").map { guard let v = Int($0) else { throw ValidationError("--lengths: '\($0)'") }; return v } },
+                                            recordings: recordings.map { $0.split(separator: ",").map(String.init) })
             if let names {
                 try FileChecks.requireInput(names)
                 let list = try String(contentsOfFile: names, encoding: .utf8).split(whereSeparator: \.isNewline)
@@ -225,7 +229,7 @@ struct GLMHMMCommand: ParsableCommand {
             }
             if !quiet {
                 print("wrote \(output): \(fit.model.states) states, train log-likelihood \(String(format: "%.2f", fit.logLikelihoods.last ?? .nan))"
-                      + (held.map { String(format: ", held-out %.4f bits/spike", $0.bitsPerSpike) } ?? ""))
+                      + (held.map { String(format: ", held-out %.4f bits/%@", $0.bitsPerSpike, options.emission == .gaussian ? "observation" : "spike") } ?? ""))
             }
         } catch let error as GLMHMMError {
             throw CommandFailure("\(input): \(error)")

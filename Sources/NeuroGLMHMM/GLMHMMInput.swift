@@ -17,10 +17,11 @@ public enum GLMHMMInput {
     /// values above `binarize` become 1 and the rest 0 when given), a spike-time table (CSV/TSV with
     /// columns time and unit, binned at `binWidth` seconds), or a counts array (time × neurons, or
     /// sequences × time × neurons) in NPY/HDF5/NetCDF. `lengths` splits a 2-D array into sequences.
-    public static func load(_ location: String, binWidth: Double? = nil, binarize: Double? = nil, lengths: [Int]? = nil) throws -> GLMHMMData {
+    public static func load(_ location: String, binWidth: Double? = nil, binarize: Double? = nil, lengths: [Int]? = nil,
+                            recordings: [String]? = nil) throws -> GLMHMMData {
         let path = ArrayFile.split(location).path
         if FileManager.default.fileExists(atPath: location), let file = try? CommonFormatFile(path: location) {
-            return try homogenized(file, binarize: binarize)
+            return try homogenized(file, binarize: binarize, recordings: recordings)
         }
         let ext = (path as NSString).pathExtension.lowercased()
         if ["csv", "tsv", "txt"].contains(ext) {
@@ -55,8 +56,11 @@ public enum GLMHMMInput {
         return data
     }
 
-    static func homogenized(_ file: CommonFormatFile, binarize: Double?) throws -> GLMHMMData {
-        let recordings = try file.recordingNames.map { try file.recording($0) }
+    static func homogenized(_ file: CommonFormatFile, binarize: Double?, recordings chosen: [String]?) throws -> GLMHMMData {
+        for name in chosen ?? [] where !file.recordingNames.contains(name) {
+            throw NeuroIOError.missingKey(file.path, key: "recording '\(name)'", available: file.recordingNames)
+        }
+        let recordings = try (chosen ?? file.recordingNames).map { try file.recording($0) }
         guard let first = recordings.first else { throw NeuroIOError.badValue(file.path, field: "recordings", detail: "none") }
         var names = first.channels.indices.filter { first.recorded[$0] && first.labeled[$0] }.map { first.channels[$0].name }
         for r in recordings.dropFirst() {
@@ -64,7 +68,7 @@ public enum GLMHMMInput {
             names = names.filter { present.contains($0) }
         }
         guard names.count >= 1 else {
-            throw NeuroIOError.badValue(file.path, field: "channels", detail: "no labelled channel is recorded in every recording")
+            throw NeuroIOError.badValue(file.path, field: "channels", detail: "no labelled channel is recorded in every recording; choose recordings that share neurons with --recordings")
         }
         let sequences = recordings.map { r -> GLMHMMSequence in
             let columns = names.map { name in r.channels.firstIndex { $0.name == name }! }

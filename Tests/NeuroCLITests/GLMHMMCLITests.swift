@@ -52,6 +52,33 @@ struct GLMHMMCLITests {
         #expect(try String(contentsOfFile: "\(dir)/report/glmhmm.html", encoding: .utf8).contains("Learnt one-hot prior"))
     }
 
+    @Test("homogenized calcium traces: Gaussian emissions over the recordings' shared neurons")
+    func homogenizedCalcium() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        #expect(try TestSupport.neurotool(["homogenize", "Datasets/celegans/kato2015/WT_NoStim.mat", "-o", "\(dir)/kato.nc", "-q"]).status == 0)
+        let none = try TestSupport.neurotool(["glmhmm", "\(dir)/kato.nc", "--emission", "gaussian", "--recordings", "nope", "--states", "2", "-o", "\(dir)/g.nc"])
+        #expect(none.status != 0 && none.stderr.contains("no recording 'nope'"), "\(none.stderr)")
+        let run = try TestSupport.neurotool(["glmhmm", "\(dir)/kato.nc", "--emission", "gaussian", "--states", "2", "--iterations", "10",
+                                             "--restarts", "1", "--test-fraction", "0.2", "-o", "\(dir)/g.nc"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("bits/observation"))
+        let py = try TestSupport.run(TestSupport.python, ["-c", """
+        import sys, numpy as np, xarray as xr, netCDF4
+        d = xr.open_dataset(sys.argv[1])
+        # The neurons labelled and recorded in every recording, straight from the homogenized file.
+        f = netCDF4.Dataset(sys.argv[2])
+        shared = None
+        for g in f.groups.values():
+            names = {str(c) for c, r, l in zip(g["channel"][:], g["recorded"][:], g["labeled"][:]) if r and l}
+            shared = names if shared is None else shared & names
+        same = sorted(shared) == sorted(str(n) for n in d["neuron"].values)
+        print(d.sizes["neuron"], d.sizes["sequence"], bool((d["variance"].values > 0).all()) and same, d.attrs["emission"])
+        """, "\(dir)/g.nc", "\(dir)/kato.nc"])
+        #expect(py.status == 0, "\(py.stderr)")
+        let fields = py.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(fields.count == 4 && Int(fields[0])! >= 1 && fields[1] == "3" && fields[2] == "True" && fields[3] == "gaussian", "\(py.stdout)")
+    }
+
     @Test("same seed: byte-identical output")
     func reproducible() throws {
         let dir = try TestSupport.temporaryDirectory()
