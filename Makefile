@@ -88,6 +88,7 @@ fixtures: venv
 	$(PYTHON) tools/python/make_ntf_fixtures.py
 	$(PYTHON) tools/python/make_ftag_fixtures.py
 	$(PYTHON) tools/python/make_glmhmm_fixtures.py
+	$(PYTHON) tools/python/make_fif_fixtures.py
 
 datasets: venv
 	$(PYTHON) Datasets/celegans/generate.py

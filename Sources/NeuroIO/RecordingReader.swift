@@ -89,7 +89,7 @@ public enum Readers {
     ]
 
     /// Every reader of continuous (EEG/MEG) recordings.
-    public static let continuous: [any ContinuousReader.Type] = [EDFReader.self, BrainVisionReader.self, NWBEcephysReader.self]
+    public static let continuous: [any ContinuousReader.Type] = [EDFReader.self, BrainVisionReader.self, NWBEcephysReader.self, FIFReader.self]
 
     /// The reader called `name`.
     public static func named(_ name: String) -> (any RecordingReader.Type)? {

@@ -124,3 +124,20 @@ struct NWBEcephysCLITests {
         #expect(py.stdout.contains("['LFP1', 'LFP2', 'LFP3', 'LFP4', 'LFP5', 'LFP6'] 500 ['V'] nwb-ecephys"), "\(py.stdout)")
     }
 }
+
+@Suite("neurotool homogenize on FIF")
+struct FIFCLITests {
+    @Test("MEG magnetometers and gradiometers stay apart (kind, unit T or T/m), positions from the file, stim events kept")
+    func homogenize() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try TestSupport.neurotool(["homogenize", "Tests/Fixtures/fif/meg_raw.fif", "-o", "\(dir)/m.nc", "--rate", "250", "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let py = try TestSupport.run(TestSupport.python, ["-c", """
+        import sys, xarray as xr
+        d = xr.open_dataset(sys.argv[1], group="meg_raw")
+        print([str(k) for k in d["kind"].values], [str(u) for u in d["unit"].values], d.sizes["time"], round(float(d["position"].values[0][0]), 4), [str(e) for e in d["event_label"].values])
+        """, "\(dir)/m.nc"])
+        #expect(py.status == 0, "\(py.stderr)")
+        #expect(py.stdout.contains("['meg_mag', 'meg_grad', 'meg_grad', 'eeg', 'eeg', 'stim', 'eog'] ['T', 'T/m', 'T/m', 'V', 'V', 'V', 'V'] 750 -0.1066 ['1', '2', '5', '1']"), "\(py.stdout)")
+    }
+}

@@ -16,6 +16,9 @@ public struct SignalInfo: Equatable, Sendable {
     public var sampleCount: Int
     /// Free-form facts worth keeping (`prefilter`, `transducer`, `resolution`).
     public var attributes: [String: String]
+    /// Sensor position (and orientation) when the file states it: x, y, z in metres, then for MEG the
+    /// coil's three orientation vectors (FIF's `loc`). Nil: looked up in the standard montage by name.
+    public var position: [Double]? = nil
 
     public init(name: String, originalLabel: String, kind: ChannelKind, unit: String, samplingRate: Double,
                 sampleCount: Int, attributes: [String: String] = [:]) {

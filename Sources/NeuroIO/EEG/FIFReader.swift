@@ -1,0 +1,223 @@
+import Foundation
+import NeuroCore
+
+/// MEGIN/Neuromag FIF raw files (`*_raw.fif`, `*_meg.fif`), as MNE-Python writes and reads them.
+///
+/// A FIF file is a chain of big-endian tags (kind, type, size, next, then `size` bytes) nested in
+/// blocks. The reader walks the chain once, keeping the measurement info (channel count, sampling rate,
+/// one `ch_info` record per channel: kind, coil type, unit, `range × cal`, position and orientation,
+/// name) and the location of every raw data buffer; samples are then read buffer by buffer
+/// (int16, int32, float32 or float64), calibrated to SI units (T, T/m, V). Skipped buffers become NaN
+/// marked by a `BAD_ACQ_SKIP` event; the stim channel's changes to a non-zero code become events.
+public enum FIFReader: ContinuousReader {
+    public static let name = "fif"
+    public static let summary = "MEGIN/Neuromag and MNE FIF raw files: MEG magnetometers and gradiometers, EEG, stim events"
+    public static let optionKeys: [String] = []
+
+    public static func recognizes(path: String, header: [UInt8]) -> Bool {
+        // The first tag is FIFF_FILE_ID (kind 100, type id-struct 31).
+        header.count >= 8 && Array(header[0..<8]) == [0, 0, 0, 100, 0, 0, 0, 31]
+    }
+
+    public static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource {
+        try FIFSource(path: path)
+    }
+}
+
+final class FIFSource: ContinuousSource {
+    let path: String
+    private let handle: FileHandle
+    private(set) var signals: [SignalInfo] = []
+    private(set) var events: [Event] = []
+    private(set) var attributes: [String: String] = [:]
+    var readerName: String { FIFReader.name }
+    var recordingName: String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
+
+    /// A data buffer: where its bytes are, their type, and the samples it holds (nil offset: skipped).
+    struct Buffer { var offset: UInt64?; var type: Int32; var samples: Int; var firstSample: Int }
+    private var buffers: [Buffer] = []
+    private var calibrations: [Double] = []
+    var blockCount: Int { buffers.count }
+
+    // FIF constants (MNE's fiff constants).
+    enum Kind {
+        static let blockStart: Int32 = 104, blockEnd: Int32 = 105
+        static let nchan: Int32 = 200, sfreq: Int32 = 201, chInfo: Int32 = 203, lowpass: Int32 = 219, highpass: Int32 = 223
+        static let firstSample: Int32 = 208, dataBuffer: Int32 = 300, dataSkip: Int32 = 301
+        static let measInfo: Int32 = 101
+        static let rawBlocks: Set<Int32> = [102, 112, 117, 119]   // raw, continuous, SMSH raw, IAS raw
+    }
+
+    init(path: String) throws {
+        self.path = path
+        try FileChecks.requireNonEmptyFile(path)
+        guard let h = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.fileNotFound(path) }
+        handle = h
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
+        var nchan = 0, rate = 0.0, first = 0
+        var infos: [(kind: Int32, range: Float, cal: Float, coil: Int32, loc: [Float], unit: Int32, name: String)] = []
+        var blocks: [Int32] = []
+        var pendingSkip = 0
+        var sample = 0
+        var offset: UInt64 = 0
+        while offset + 16 <= size {
+            let header = try read(at: offset, count: 16, what: "tag header")
+            let kind = int32(header, 0), type = int32(header, 4), length = int32(header, 8), next = int32(header, 12)
+            guard length >= 0, offset + 16 + UInt64(length) <= size else {
+                throw NeuroIOError.corrupt(path, detail: "tag \(kind) at byte \(offset) claims \(length) bytes past the end of the file (truncated?)")
+            }
+            let data = offset + 16
+            switch kind {
+            case Kind.blockStart: blocks.append(int32(try read(at: data, count: 4, what: "block start"), 0))
+            case Kind.blockEnd: _ = blocks.popLast()
+            case Kind.nchan where blocks.last == Kind.measInfo: nchan = Int(int32(try read(at: data, count: 4, what: "nchan"), 0))
+            case Kind.sfreq where blocks.last == Kind.measInfo: rate = Double(float32(try read(at: data, count: 4, what: "sfreq"), 0))
+            case Kind.lowpass where blocks.last == Kind.measInfo: attributes["lowpass"] = "\(float32(try read(at: data, count: 4, what: "lowpass"), 0))"
+            case Kind.highpass where blocks.last == Kind.measInfo: attributes["highpass"] = "\(float32(try read(at: data, count: 4, what: "highpass"), 0))"
+            case Kind.chInfo where blocks.last == Kind.measInfo:
+                guard length >= 96 else { throw NeuroIOError.corrupt(path, detail: "channel info tag at byte \(offset) has \(length) bytes, expected 96") }
+                let b = try read(at: data, count: 96, what: "channel info")
+                let nameBytes = b[80..<96].prefix { $0 != 0 }
+                infos.append((int32(b, 8), float32(b, 12), float32(b, 16), int32(b, 20), (0..<12).map { float32(b, 24 + 4 * $0) },
+                              int32(b, 72), String(decoding: nameBytes, as: UTF8.self)))
+            case Kind.firstSample where blocks.contains(where: { Kind.rawBlocks.contains($0) }):
+                first = Int(int32(try read(at: data, count: 4, what: "first sample"), 0))
+            case Kind.dataSkip where blocks.contains(where: { Kind.rawBlocks.contains($0) }):
+                pendingSkip = Int(int32(try read(at: data, count: 4, what: "data skip"), 0))
+            case Kind.dataBuffer where blocks.contains(where: { Kind.rawBlocks.contains($0) }):
+                guard nchan > 0 else { throw NeuroIOError.corrupt(path, detail: "data buffer before the measurement info") }
+                let bytes: Int
+                switch type {
+                case 2, 16: bytes = 2    // int16 (16: DAU_PACK16, what MNE writes for fmt="short")
+                case 3, 4: bytes = 4
+                case 5: bytes = 8
+                default: throw NeuroIOError.unsupported(path, detail: "data buffers of FIF type \(type) are not supported (int16, int32, float32, float64 are)")
+                }
+                guard Int(length) % (nchan * bytes) == 0 else {
+                    throw NeuroIOError.corrupt(path, detail: "data buffer at byte \(offset) holds \(length) bytes, not a whole number of \(nchan)-channel samples")
+                }
+                let samples = Int(length) / (nchan * bytes)
+                for _ in 0..<pendingSkip {
+                    buffers.append(Buffer(offset: nil, type: type, samples: samples, firstSample: sample))
+                    events.append(Event(onset: Double(sample) / max(rate, 1), duration: Double(samples) / max(rate, 1), label: "BAD_ACQ_SKIP"))
+                    sample += samples
+                }
+                pendingSkip = 0
+                buffers.append(Buffer(offset: data, type: type, samples: samples, firstSample: sample))
+                sample += samples
+            default: break
+            }
+            if next == -1 { break }
+            let following = next > 0 ? UInt64(next) : data + UInt64(length)
+            guard following > offset else { throw NeuroIOError.corrupt(path, detail: "tag chain loops back at byte \(offset)") }
+            if next > 0 && following + 16 > size {
+                throw NeuroIOError.corrupt(path, detail: "tag \(kind) at byte \(offset) points to byte \(following), past the end of the file")
+            }
+            offset = following
+        }
+        guard nchan > 0, rate > 0, infos.count == nchan else {
+            throw NeuroIOError.corrupt(path, detail: "no complete measurement info (\(infos.count) channel records for \(nchan) channels, sampling rate \(rate))")
+        }
+        guard !buffers.isEmpty else { throw NeuroIOError.corrupt(path, detail: "no raw data buffers") }
+        calibrations = infos.map { Double($0.range) * Double($0.cal) }
+        signals = infos.map { info in
+            let kind = FIFSource.kind(info.kind, unit: info.unit)
+            var s = SignalInfo(name: info.name, originalLabel: info.name, kind: kind, unit: FIFSource.unit(info.unit), samplingRate: rate,
+                               sampleCount: sample, attributes: ["coil_type": "\(info.coil)", "fif_kind": "\(info.kind)"])
+            if [.megMag, .megGrad, .eeg].contains(kind), info.loc[0..<3].contains(where: { $0 != 0 }) {
+                s.position = info.loc.map(Double.init)
+            }
+            return s
+        }
+        attributes["first_sample"] = "\(first)"
+        attributes["buffers"] = "\(buffers.count)"
+        try decodeStimEvents()
+    }
+
+    deinit { try? handle.close() }
+
+    static func kind(_ fiffKind: Int32, unit: Int32) -> ChannelKind {
+        switch fiffKind {
+        case 1, 301: return unit == 201 ? .megGrad : .megMag    // MEG and reference MEG: T/m is a gradiometer
+        case 2, 802, 902: return .eeg                           // EEG, sEEG, ECoG
+        case 3: return .stim
+        case 202: return .eog
+        case 302: return .emg
+        case 402: return .ecg
+        default: return .misc
+        }
+    }
+
+    static func unit(_ code: Int32) -> String {
+        switch code {
+        case 112: return "T"
+        case 201: return "T/m"
+        case 107: return "V"
+        default: return "1"
+        }
+    }
+
+    func readBlock(_ index: Int) throws -> [[Double]] {
+        let buffer = buffers[index], n = signals.count
+        guard let offset = buffer.offset else { return Array(repeating: Array(repeating: .nan, count: buffer.samples), count: n) }
+        let width = buffer.type == 2 || buffer.type == 16 ? 2 : buffer.type == 5 ? 8 : 4
+        let bytes = try read(at: offset, count: buffer.samples * n * width, what: "data buffer \(index + 1)")
+        var out = Array(repeating: [Double](repeating: 0, count: buffer.samples), count: n)
+        for t in 0..<buffer.samples {
+            for c in 0..<n {
+                let at = (t * n + c) * width
+                let raw: Double
+                switch buffer.type {
+                case 2, 16: raw = Double(Int16(bitPattern: UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1])))
+                case 3: raw = Double(int32(bytes, at))
+                case 4: raw = Double(float32(bytes, at))
+                default:
+                    var v: UInt64 = 0
+                    for k in 0..<8 { v = v << 8 | UInt64(bytes[at + k]) }
+                    raw = Double(bitPattern: v)
+                }
+                out[c][t] = raw * calibrations[c]
+            }
+        }
+        return out
+    }
+
+    /// Events from the stim channel: each change to a non-zero code (`find_events`, initial event excluded).
+    private func decodeStimEvents() throws {
+        guard let k = signals.firstIndex(where: { $0.kind == .stim }) else { return }
+        var previous: Int?
+        for b in 0..<buffers.count {
+            let values = try readBlock(b)[k]
+            for (i, v) in values.enumerated() where !v.isNaN {
+                let code = Int(v.rounded())
+                if let p = previous, code != p && code != 0 {
+                    events.append(Event(onset: Double(buffers[b].firstSample + i) / signals[k].samplingRate, label: "\(code)"))
+                }
+                previous = code
+            }
+        }
+        events.sort { $0.onset < $1.onset }
+        attributes["stim_channel"] = signals[k].originalLabel
+    }
+
+    private func read(at offset: UInt64, count: Int, what: String) throws -> [UInt8] {
+        do {
+            try handle.seek(toOffset: offset)
+            let data = try handle.read(upToCount: count) ?? Data()
+            guard data.count == count else {
+                throw NeuroIOError.corrupt(path, detail: "\(what) at byte \(offset) is cut short (\(data.count) of \(count) bytes)")
+            }
+            return [UInt8](data)
+        } catch let error as NeuroIOError { throw error } catch {
+            throw NeuroIOError.corrupt(path, detail: "cannot read \(what) at byte \(offset): \(error.localizedDescription)")
+        }
+    }
+}
+
+private func int32(_ b: [UInt8], _ at: Int) -> Int32 {
+    Int32(bitPattern: UInt32(b[at]) << 24 | UInt32(b[at + 1]) << 16 | UInt32(b[at + 2]) << 8 | UInt32(b[at + 3]))
+}
+
+private func float32(_ b: [UInt8], _ at: Int) -> Float {
+    Float(bitPattern: UInt32(b[at]) << 24 | UInt32(b[at + 1]) << 16 | UInt32(b[at + 2]) << 8 | UInt32(b[at + 3]))
+}
