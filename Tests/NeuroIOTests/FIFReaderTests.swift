@@ -38,6 +38,38 @@ struct FIFReaderTests {
         #expect(TestSupport.maxAbsDifference(source.events.map(\.onset), onsets) < 1e-12)
     }
 
+    @Test("split files (name-1.fif, …) are followed as MNE writes them, samples and events continuous across the splits")
+    func splitFiles() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let script = """
+        import json, sys, numpy as np, mne
+        mne.set_log_level("ERROR")
+        info = mne.create_info(["EEG001", "EEG002", "STI014"], 1000.0, ["eeg", "eeg", "stim"])
+        x = np.random.default_rng(0).standard_normal((3, 400000)) * 1e-5
+        x[2] = 0; x[2, 1000:1010] = 3; x[2, 390000:390010] = 7
+        raw = mne.io.RawArray(x, info)
+        raw.save(sys.argv[1] + "/split_raw.fif", split_size="2MB", overwrite=True)
+        back = mne.io.read_raw_fif(sys.argv[1] + "/split_raw.fif", preload=True)
+        d = back.get_data()
+        print(json.dumps({"n": int(back.n_times), "sums": d.sum(axis=1).tolist(), "last": d[:, -1].tolist(),
+                          "files": sorted(f for f in __import__("os").listdir(sys.argv[1]))}))
+        """
+        let run = try TestSupport.run(TestSupport.python, ["-c", script, dir])
+        #expect(run.status == 0, "\(run.stderr)")
+        let expected = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect((expected["files"] as! [String]).count > 1, "MNE wrote one file only")
+        let source = try Readers.openContinuous("\(dir)/split_raw.fif")
+        #expect(source.companionPaths.count == (expected["files"] as! [String]).count - 1)
+        let samples = try source.readAllSamples()
+        #expect(samples[0].count == expected["n"] as! Int)
+        let sums = TestSupport.doubles(expected["sums"]), last = TestSupport.doubles(expected["last"])
+        for c in 0..<3 {
+            #expect(abs(samples[c].reduce(0, +) - sums[c]) <= 1e-9 * max(abs(sums[c]), 1e-12), "channel \(c)")
+            #expect(abs(samples[c].last! - last[c]) <= 1e-15 * abs(last[c]) + 1e-30)
+        }
+        #expect(source.events.map(\.label) == ["3", "7"] && abs(source.events[1].onset - 390) < 1e-9)
+    }
+
     @Test("a truncated file and a broken tag chain are refused with the file and the place named",
           arguments: [("truncated_raw.fif", "past the end of the file"), ("broken_raw.fif", "points to byte 89296, past the end of the file")])
     func damaged(file: String, message: String) {

@@ -26,7 +26,9 @@ public enum FIFReader: ContinuousReader {
 
 final class FIFSource: ContinuousSource {
     let path: String
-    private let handle: FileHandle
+    /// The file and its split continuations (`name-1.fif`, …), in order.
+    private var paths: [String] = []
+    private var handles: [FileHandle] = []
     private(set) var signals: [SignalInfo] = []
     private(set) var events: [Event] = []
     private(set) var attributes: [String: String] = [:]
@@ -34,7 +36,7 @@ final class FIFSource: ContinuousSource {
     var recordingName: String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
 
     /// A data buffer: where its bytes are, their type, and the samples it holds (nil offset: skipped).
-    struct Buffer { var offset: UInt64?; var type: Int32; var samples: Int; var firstSample: Int }
+    struct Buffer { var file: Int; var offset: UInt64?; var type: Int32; var samples: Int; var firstSample: Int }
     private var buffers: [Buffer] = []
     private var calibrations: [Double] = []
     var blockCount: Int { buffers.count }
@@ -45,76 +47,34 @@ final class FIFSource: ContinuousSource {
         static let nchan: Int32 = 200, sfreq: Int32 = 201, chInfo: Int32 = 203, lowpass: Int32 = 219, highpass: Int32 = 223
         static let firstSample: Int32 = 208, dataBuffer: Int32 = 300, dataSkip: Int32 = 301
         static let measInfo: Int32 = 101
+        static let refBlock: Int32 = 118, refRole: Int32 = 115, refFileName: Int32 = 118
+        static let refRoleNext: Int32 = 2
         static let rawBlocks: Set<Int32> = [102, 112, 117, 119]   // raw, continuous, SMSH raw, IAS raw
+    }
+
+    /// What the walk keeps across the files of a split recording.
+    private struct Walk {
+        var nchan = 0, rate = 0.0, first: Int? = nil
+        var infos: [(kind: Int32, range: Float, cal: Float, coil: Int32, loc: [Float], unit: Int32, name: String)] = []
+        var sample = 0
+        var pendingSkip = 0
     }
 
     init(path: String) throws {
         self.path = path
-        try FileChecks.requireNonEmptyFile(path)
-        guard let h = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.fileNotFound(path) }
-        handle = h
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
-        var nchan = 0, rate = 0.0, first = 0
-        var infos: [(kind: Int32, range: Float, cal: Float, coil: Int32, loc: [Float], unit: Int32, name: String)] = []
-        var blocks: [Int32] = []
-        var pendingSkip = 0
-        var sample = 0
-        var offset: UInt64 = 0
-        while offset + 16 <= size {
-            let header = try read(at: offset, count: 16, what: "tag header")
-            let kind = int32(header, 0), type = int32(header, 4), length = int32(header, 8), next = int32(header, 12)
-            guard length >= 0, offset + 16 + UInt64(length) <= size else {
-                throw NeuroIOError.corrupt(path, detail: "tag \(kind) at byte \(offset) claims \(length) bytes past the end of the file (truncated?)")
+        var walk = Walk()
+        var next: String? = path
+        while let current = next {
+            try FileChecks.requireNonEmptyFile(current)
+            guard let h = FileHandle(forReadingAtPath: current) else { throw NeuroIOError.fileNotFound(current) }
+            paths.append(current)
+            handles.append(h)
+            next = try walkFile(handles.count - 1, &walk).map { name in
+                ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent((name as NSString).lastPathComponent)
             }
-            let data = offset + 16
-            switch kind {
-            case Kind.blockStart: blocks.append(int32(try read(at: data, count: 4, what: "block start"), 0))
-            case Kind.blockEnd: _ = blocks.popLast()
-            case Kind.nchan where blocks.last == Kind.measInfo: nchan = Int(int32(try read(at: data, count: 4, what: "nchan"), 0))
-            case Kind.sfreq where blocks.last == Kind.measInfo: rate = Double(float32(try read(at: data, count: 4, what: "sfreq"), 0))
-            case Kind.lowpass where blocks.last == Kind.measInfo: attributes["lowpass"] = "\(float32(try read(at: data, count: 4, what: "lowpass"), 0))"
-            case Kind.highpass where blocks.last == Kind.measInfo: attributes["highpass"] = "\(float32(try read(at: data, count: 4, what: "highpass"), 0))"
-            case Kind.chInfo where blocks.last == Kind.measInfo:
-                guard length >= 96 else { throw NeuroIOError.corrupt(path, detail: "channel info tag at byte \(offset) has \(length) bytes, expected 96") }
-                let b = try read(at: data, count: 96, what: "channel info")
-                let nameBytes = b[80..<96].prefix { $0 != 0 }
-                infos.append((int32(b, 8), float32(b, 12), float32(b, 16), int32(b, 20), (0..<12).map { float32(b, 24 + 4 * $0) },
-                              int32(b, 72), String(decoding: nameBytes, as: UTF8.self)))
-            case Kind.firstSample where blocks.contains(where: { Kind.rawBlocks.contains($0) }):
-                first = Int(int32(try read(at: data, count: 4, what: "first sample"), 0))
-            case Kind.dataSkip where blocks.contains(where: { Kind.rawBlocks.contains($0) }):
-                pendingSkip = Int(int32(try read(at: data, count: 4, what: "data skip"), 0))
-            case Kind.dataBuffer where blocks.contains(where: { Kind.rawBlocks.contains($0) }):
-                guard nchan > 0 else { throw NeuroIOError.corrupt(path, detail: "data buffer before the measurement info") }
-                let bytes: Int
-                switch type {
-                case 2, 16: bytes = 2    // int16 (16: DAU_PACK16, what MNE writes for fmt="short")
-                case 3, 4: bytes = 4
-                case 5: bytes = 8
-                default: throw NeuroIOError.unsupported(path, detail: "data buffers of FIF type \(type) are not supported (int16, int32, float32, float64 are)")
-                }
-                guard Int(length) % (nchan * bytes) == 0 else {
-                    throw NeuroIOError.corrupt(path, detail: "data buffer at byte \(offset) holds \(length) bytes, not a whole number of \(nchan)-channel samples")
-                }
-                let samples = Int(length) / (nchan * bytes)
-                for _ in 0..<pendingSkip {
-                    buffers.append(Buffer(offset: nil, type: type, samples: samples, firstSample: sample))
-                    events.append(Event(onset: Double(sample) / max(rate, 1), duration: Double(samples) / max(rate, 1), label: "BAD_ACQ_SKIP"))
-                    sample += samples
-                }
-                pendingSkip = 0
-                buffers.append(Buffer(offset: data, type: type, samples: samples, firstSample: sample))
-                sample += samples
-            default: break
-            }
-            if next == -1 { break }
-            let following = next > 0 ? UInt64(next) : data + UInt64(length)
-            guard following > offset else { throw NeuroIOError.corrupt(path, detail: "tag chain loops back at byte \(offset)") }
-            if next > 0 && following + 16 > size {
-                throw NeuroIOError.corrupt(path, detail: "tag \(kind) at byte \(offset) points to byte \(following), past the end of the file")
-            }
-            offset = following
+            if let n = next, paths.contains(n) { throw NeuroIOError.corrupt(current, detail: "split files refer to each other in a loop") }
         }
+        let nchan = walk.nchan, rate = walk.rate, infos = walk.infos, sample = walk.sample, first = walk.first ?? 0
         guard nchan > 0, rate > 0, infos.count == nchan else {
             throw NeuroIOError.corrupt(path, detail: "no complete measurement info (\(infos.count) channel records for \(nchan) channels, sampling rate \(rate))")
         }
@@ -134,7 +94,87 @@ final class FIFSource: ContinuousSource {
         try decodeStimEvents()
     }
 
-    deinit { try? handle.close() }
+    deinit { for h in handles { try? h.close() } }
+
+    /// The split continuations read besides `path`.
+    var companionPaths: [String] { Array(paths.dropFirst()) }
+
+    /// Walks the tag chain of file `index`, adding its buffers; returns the next split file's name.
+    private func walkFile(_ index: Int, _ w: inout Walk) throws -> String? {
+        let file = paths[index]
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? UInt64) ?? 0
+        var blocks: [Int32] = []
+        var offset: UInt64 = 0
+        var nextFile: String? = nil, refRole: Int32 = 0, refName: String? = nil
+        while offset + 16 <= size {
+            let header = try read(index, at: offset, count: 16, what: "tag header")
+            let kind = int32(header, 0), type = int32(header, 4), length = int32(header, 8), next = int32(header, 12)
+            guard length >= 0, offset + 16 + UInt64(length) <= size else {
+                throw NeuroIOError.corrupt(file, detail: "tag \(kind) at byte \(offset) claims \(length) bytes past the end of the file (truncated?)")
+            }
+            let data = offset + 16
+            func int() throws -> Int32 { int32(try read(index, at: data, count: 4, what: "tag \(kind)"), 0) }
+            func float() throws -> Float { float32(try read(index, at: data, count: 4, what: "tag \(kind)"), 0) }
+            let inRaw = blocks.contains { Kind.rawBlocks.contains($0) }
+            switch kind {
+            case Kind.blockStart:
+                blocks.append(try int())
+                if blocks.last == Kind.refBlock { refRole = 0; refName = nil }
+            case Kind.blockEnd:
+                if blocks.last == Kind.refBlock, refRole == Kind.refRoleNext { nextFile = refName }
+                _ = blocks.popLast()
+            case Kind.refRole where blocks.last == Kind.refBlock: refRole = try int()
+            case Kind.refFileName where blocks.last == Kind.refBlock:
+                refName = String(decoding: try read(index, at: data, count: Int(length), what: "split file name"), as: UTF8.self)
+            case Kind.nchan where blocks.last == Kind.measInfo:
+                let n = Int(try int())
+                guard index == 0 || n == w.nchan else { throw NeuroIOError.corrupt(file, detail: "split file has \(n) channels, the first \(w.nchan)") }
+                w.nchan = n
+            case Kind.sfreq where blocks.last == Kind.measInfo: w.rate = Double(try float())
+            case Kind.lowpass where blocks.last == Kind.measInfo && index == 0: attributes["lowpass"] = "\(try float())"
+            case Kind.highpass where blocks.last == Kind.measInfo && index == 0: attributes["highpass"] = "\(try float())"
+            case Kind.chInfo where blocks.last == Kind.measInfo && index == 0:
+                guard length >= 96 else { throw NeuroIOError.corrupt(file, detail: "channel info tag at byte \(offset) has \(length) bytes, expected 96") }
+                let b = try read(index, at: data, count: 96, what: "channel info")
+                let nameBytes = b[80..<96].prefix { $0 != 0 }
+                w.infos.append((int32(b, 8), float32(b, 12), float32(b, 16), int32(b, 20), (0..<12).map { float32(b, 24 + 4 * $0) },
+                                int32(b, 72), String(decoding: nameBytes, as: UTF8.self)))
+            case Kind.firstSample where inRaw && w.first == nil: w.first = Int(try int())
+            case Kind.dataSkip where inRaw: w.pendingSkip = Int(try int())
+            case Kind.dataBuffer where inRaw:
+                guard w.nchan > 0 else { throw NeuroIOError.corrupt(file, detail: "data buffer before the measurement info") }
+                let bytes: Int
+                switch type {
+                case 2, 16: bytes = 2    // int16 (16: DAU_PACK16, what MNE writes for fmt="short")
+                case 3, 4: bytes = 4
+                case 5: bytes = 8
+                default: throw NeuroIOError.unsupported(file, detail: "data buffers of FIF type \(type) are not supported (int16, int32, float32, float64 are)")
+                }
+                guard Int(length) % (w.nchan * bytes) == 0 else {
+                    throw NeuroIOError.corrupt(file, detail: "data buffer at byte \(offset) holds \(length) bytes, not a whole number of \(w.nchan)-channel samples")
+                }
+                let samples = Int(length) / (w.nchan * bytes)
+                for _ in 0..<w.pendingSkip {
+                    buffers.append(Buffer(file: index, offset: nil, type: type, samples: samples, firstSample: w.sample))
+                    events.append(Event(onset: Double(w.sample) / max(w.rate, 1), duration: Double(samples) / max(w.rate, 1), label: "BAD_ACQ_SKIP"))
+                    w.sample += samples
+                }
+                w.pendingSkip = 0
+                buffers.append(Buffer(file: index, offset: data, type: type, samples: samples, firstSample: w.sample))
+                w.sample += samples
+            default: break
+            }
+            if next == -1 { break }
+            let following = next > 0 ? UInt64(next) : data + UInt64(length)
+            guard following > offset else { throw NeuroIOError.corrupt(file, detail: "tag chain loops back at byte \(offset)") }
+            if next > 0 && following + 16 > size {
+                throw NeuroIOError.corrupt(file, detail: "tag \(kind) at byte \(offset) points to byte \(following), past the end of the file")
+            }
+            offset = following
+        }
+        return nextFile
+    }
+
 
     static func kind(_ fiffKind: Int32, unit: Int32) -> ChannelKind {
         switch fiffKind {
@@ -161,7 +201,7 @@ final class FIFSource: ContinuousSource {
         let buffer = buffers[index], n = signals.count
         guard let offset = buffer.offset else { return Array(repeating: Array(repeating: .nan, count: buffer.samples), count: n) }
         let width = buffer.type == 2 || buffer.type == 16 ? 2 : buffer.type == 5 ? 8 : 4
-        let bytes = try read(at: offset, count: buffer.samples * n * width, what: "data buffer \(index + 1)")
+        let bytes = try read(buffer.file, at: offset, count: buffer.samples * n * width, what: "data buffer \(index + 1)")
         var out = Array(repeating: [Double](repeating: 0, count: buffer.samples), count: n)
         for t in 0..<buffer.samples {
             for c in 0..<n {
@@ -200,16 +240,16 @@ final class FIFSource: ContinuousSource {
         attributes["stim_channel"] = signals[k].originalLabel
     }
 
-    private func read(at offset: UInt64, count: Int, what: String) throws -> [UInt8] {
+    private func read(_ file: Int, at offset: UInt64, count: Int, what: String) throws -> [UInt8] {
         do {
-            try handle.seek(toOffset: offset)
-            let data = try handle.read(upToCount: count) ?? Data()
+            try handles[file].seek(toOffset: offset)
+            let data = try handles[file].read(upToCount: count) ?? Data()
             guard data.count == count else {
-                throw NeuroIOError.corrupt(path, detail: "\(what) at byte \(offset) is cut short (\(data.count) of \(count) bytes)")
+                throw NeuroIOError.corrupt(paths[file], detail: "\(what) at byte \(offset) is cut short (\(data.count) of \(count) bytes)")
             }
             return [UInt8](data)
         } catch let error as NeuroIOError { throw error } catch {
-            throw NeuroIOError.corrupt(path, detail: "cannot read \(what) at byte \(offset): \(error.localizedDescription)")
+            throw NeuroIOError.corrupt(paths[file], detail: "cannot read \(what) at byte \(offset): \(error.localizedDescription)")
         }
     }
 }
