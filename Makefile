@@ -18,7 +18,7 @@ help:
 	@echo "make test      install deps and the pinned Python peers, build once, run every test once"
 	@echo "make bench     benchmarks side by side with the Python peers (not part of make test)"
 	@echo "make fixtures  regenerate the peer fixtures (Tests/Fixtures) with the pinned venv"
-	@echo "make datasets  regenerate Datasets/celegans, Datasets/ftag and Datasets/glmhmm with the pinned venv"
+	@echo "make datasets  regenerate Datasets/celegans, Datasets/ftag, Datasets/glmhmm and Datasets/meg with the pinned venv"
 
 # Debian packages, installed only when missing (needs root, as on CI and the project's machines).
 deps:
@@ -79,6 +79,8 @@ bench: build venv
 	$(PYTHON) Benchmarks/ftag/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/ftag
 	$(PYTHON) Benchmarks/glmhmm/make_data.py Benchmarks/.data/glmhmm
 	$(PYTHON) Benchmarks/glmhmm/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/glmhmm
+	$(PYTHON) Benchmarks/fif/make_data.py Benchmarks/.data/fif
+	$(PYTHON) Benchmarks/fif/bench.py --neurotool $(NEUROTOOL) --data Benchmarks/.data/fif
 
 fixtures: venv
 	$(PYTHON) tools/python/make_fixtures.py
@@ -94,6 +96,7 @@ datasets: venv
 	$(PYTHON) Datasets/celegans/generate.py
 	$(PYTHON) tools/python/make_ftag_demo.py
 	$(PYTHON) Datasets/glmhmm/generate.py
+	$(PYTHON) Datasets/meg/generate.py
 
 clean:
 	rm -rf .build $(DEMO_OUT) Benchmarks/.data

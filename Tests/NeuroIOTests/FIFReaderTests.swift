@@ -70,6 +70,19 @@ struct FIFReaderTests {
         #expect(source.events.map(\.label) == ["3", "7"] && abs(source.events[1].onset - 390) < 1e-9)
     }
 
+    @Test("MNE annotations become events (onsets from the first sample, durations, descriptions) beside the stim events")
+    func annotations() throws {
+        let expected = ((try TestSupport.json("Tests/Fixtures/fif/expected.json"))["files"] as! [String: Any])["annot_raw.fif"] as! [String: Any]
+        let source = try Readers.openContinuous("\(directory)/annot_raw.fif")
+        let wanted = (expected["annotations"] as! [[Any]]).map { (TestSupport.number($0[0])!, TestSupport.number($0[1])!, $0[2] as! String) }
+        let found = source.events.filter { !["1", "2", "5"].contains($0.label) }
+        #expect(found.count == wanted.count)
+        for (e, w) in zip(found, wanted) {
+            #expect(abs(e.onset - w.0) < 1e-6 && abs(e.duration - w.1) < 1e-6 && e.label == w.2, "\(e) vs \(w)")
+        }
+        #expect(source.events.filter { ["1", "2", "5"].contains($0.label) }.count == 4)
+    }
+
     @Test("a truncated file and a broken tag chain are refused with the file and the place named",
           arguments: [("truncated_raw.fif", "past the end of the file"), ("broken_raw.fif", "points to byte 89296, past the end of the file")])
     func damaged(file: String, message: String) {

@@ -13,6 +13,15 @@
   in the file), default buffer_size_sec (1 s) -> 3 buffers of 1000 samples.
 * `meg_raw_int.fif` (fmt="int": FIFFT_INT (3) buffers, int32(trunc(data / (range * cal))), range
   kept) and `meg_raw_short.fif` (fmt="short": FIFFT_DAU_PACK16 (16) buffers, int16 the same way).
+* `annot_raw.fif`: meg_raw.fif's recording (same data, first_samp, fmt="single") after
+  raw.set_annotations(mne.Annotations(onset=[0.5, 1.25], duration=[0.25, 0.0],
+  description=["blink", "BAD_segment"], orig_time=None)): the file gains a FIFFB_MNE_ANNOTATIONS
+  block (3810) between MEAS_INFO and RAW_DATA. With meas_date None and orig_time None, set_annotations
+  takes the onsets relative to the first sample and adds raw.first_samp / sfreq, so raw.annotations.onset
+  (and the float32 FIFF_MNE_BASELINE_MIN tag in the file) hold seconds since sample 0 of the acquisition:
+  25.5 and 26.25; FIFF_MNE_BASELINE_MAX holds onset + duration (ends, not durations); FIFF_COMMENT the
+  descriptions joined by ':' (a ':' inside a description written as '{COLON}'), latin-1. See
+  ANNOTATION_TAGS and expected.json's "annotations_block".
 * `truncated_raw.fif`: meg_raw.fif cut in the middle of the last FIFF_DATA_BUFFER's data.
 * `broken_raw.fif`: meg_raw.fif with the `next` field of the second FIFF_DATA_BUFFER tag set to
   file size + 4096 (a position past the end of the file); see BROKEN_* below and expected.json.
@@ -90,6 +99,14 @@ AMPLITUDE = {"mag": 1e-12, "grad": 1e-11, "eeg": 1e-5, "eog": 1e-4}
 PULSES = [(400, 1), (1200, 2), (2100, 5), (2500, 1)]  # (index of the first sample, value), 10 samples each
 PULSE_LEN = 10
 FMTS = {"meg_raw.fif": "single", "meg_raw_int.fif": "int", "meg_raw_short.fif": "short"}
+# annot_raw.fif: the annotations set on meg_raw.fif's recording (onsets relative to the first sample,
+# since orig_time is None and the recording has no meas_date).
+ANNOT_FILE = "annot_raw.fif"
+ANNOT_ONSET = [0.5, 1.25]
+ANNOT_DURATION = [0.25, 0.0]
+ANNOT_DESCRIPTION = ["blink", "BAD_segment"]
+ANNOT_CALL = ("raw.set_annotations(mne.Annotations(onset=[0.5, 1.25], duration=[0.25, 0.0], "
+              "description=['blink', 'BAD_segment'], orig_time=None)); raw.save(path, fmt='single', overwrite=True)")
 BROKEN_BUFFER_INDEX = 1  # 0-based index among the FIFF_DATA_BUFFER tags whose `next` is overwritten
 BROKEN_PAST_EOF = 4096   # new next = file size + this
 
@@ -104,19 +121,34 @@ GENERATOR = {
 # FIFF constants used below (mne/_fiff/constants.py)
 FIFF_BLOCK_START, FIFF_BLOCK_END = 104, 105
 FIFF_CH_INFO, FIFF_DATA_BUFFER = 203, 300
+FIFFB_MNE_ANNOTATIONS = 3810
+# What each tag of an MNE annotations block means (mne/annotations.py _write_annotations/_read_annotations_fif).
+# Kind -> (MNE constant name, meaning); the names are checked against mne._fiff.constants.FIFF at run time.
+ANNOTATION_TAGS = {
+    3568: ("FIFF_MNE_BASELINE_MIN", "float32 onsets, s; with meas_date None: since sample 0 of the acquisition "
+                                    "(raw.first_samp / sfreq + seconds from the first sample)"),
+    3569: ("FIFF_MNE_BASELINE_MAX", "float32 ends = onset + duration, s (same origin); duration = end - onset"),
+    206: ("FIFF_COMMENT", "string (latin-1, no terminator): the descriptions joined by ':', a ':' inside a "
+                          "description written as '{COLON}'"),
+    204: ("FIFF_MEAS_DATE", "orig_time (only when not None; absent here)"),
+    3801: ("FIFF_MNE_EPOCHS_DROP_LOG", "JSON of per-annotation ch_names (only when any; absent here)"),
+    106: ("FIFF_FREE_LIST", "string: JSON list of the per-annotation extras dicts (written when any extra is "
+                            "not None; MNE 1.13 writes '[{}, {}]' here: one empty dict per annotation)"),
+}
 TAG_NAMES = {
     100: "FILE_ID", 101: "DIR_POINTER", 102: "DIR", 103: "BLOCK_ID", 104: "BLOCK_START", 105: "BLOCK_END",
     106: "FREE_LIST", 107: "FREE_BLOCK", 108: "NOP", 109: "PARENT_FILE_ID", 110: "PARENT_BLOCK_ID",
     200: "NCHAN", 201: "SFREQ", 202: "DATA_PACK", 203: "CH_INFO", 204: "MEAS_DATE", 206: "COMMENT",
     208: "FIRST_SAMPLE", 219: "LOWPASS", 220: "BAD_CHS", 222: "COORD_TRANS", 223: "HIGHPASS",
     235: "LINE_FREQ", 300: "DATA_BUFFER", 301: "DATA_SKIP",
+    3568: "MNE_BASELINE_MIN", 3569: "MNE_BASELINE_MAX", 3801: "MNE_EPOCHS_DROP_LOG",
 }
 BLOCK_NAMES = {
     100: "MEAS", 101: "MEAS_INFO", 102: "RAW_DATA", 103: "PROCESSED_DATA", 104: "EVOKED", 105: "ASPECT",
     106: "SUBJECT", 107: "ISOTRAK", 108: "HPI_MEAS", 109: "HPI_RESULT", 110: "HPI_COIL", 111: "PROJECT",
     112: "CONTINUOUS_DATA", 114: "VOID", 115: "EVENTS", 116: "INDEX", 117: "DACQ_PARS", 118: "REF",
     119: "IAS_RAW_DATA", 120: "IAS_ASPECT", 121: "HPI_SUBSYSTEM", 313: "PROJ", 314: "PROJ_ITEM",
-    360: "MNE_BAD_CHANNELS", 501: "PROCESSING_HISTORY", 502: "PROCESSING_RECORD",
+    360: "MNE_BAD_CHANNELS", 501: "PROCESSING_HISTORY", 502: "PROCESSING_RECORD", 3810: "MNE_ANNOTATIONS",
 }
 TYPE_NAMES = {0: "void", 1: "byte", 2: "short", 3: "int", 4: "float", 5: "double", 6: "julian",
               7: "ushort", 8: "uint", 10: "string", 13: "dau_pack13", 14: "dau_pack14", 16: "dau_pack16",
@@ -313,6 +345,83 @@ def mne_read(path: Path):
     return raw, msgs, error
 
 
+def good_file_summary(path: Path, written: np.ndarray) -> dict:
+    """expected.json entry of a file MNE wrote: what MNE reads back, the recipe check, the tag layout;
+    for a file with annotations also what MNE reads of them and the decoded annotations block."""
+    buf = path.read_bytes()
+    back, msgs, err = mne_read(path)
+    if back is None:
+        raise RuntimeError(f"MNE cannot read back {path.name}: {err}")
+    s = mne_summary(back)
+    _, mine = recompute(buf, s, len(CH_NAMES))
+    got = back.get_data()
+    s["max_abs_dev_recipe"] = float(np.abs(mine - got).max())
+    s["max_abs_dev_written"] = floats(np.abs(got - written).max(axis=1))
+    s["warnings"] = msgs
+    tags = scan_tags(buf)
+    bufs = [t for t in tags if t["kind"] == FIFF_DATA_BUFFER]
+    s["file_size"] = len(buf)
+    s["data_buffers"] = [{"offset": t["offset"], "data_offset": t["data_offset"], "type": t["type"],
+                          "size": t["size"], "n_samples": t["size"] // (len(CH_NAMES) * np.dtype(
+                              SCALAR_DTYPES[t["type"]]).itemsize)} for t in bufs]
+    s["layout"] = [layout_entry(buf, t) for t in tags]
+    if len(back.annotations):
+        s.update(annotation_summary(back, buf))
+    return s
+
+
+def annotation_block(buf: bytes) -> tuple[dict, list[dict]]:
+    """(BLOCK_START tag, tags inside it up to its BLOCK_END) of the FIFFB_MNE_ANNOTATIONS block."""
+    tags = scan_tags(buf)
+    for i, t in enumerate(tags):
+        if t["kind"] == FIFF_BLOCK_START and tag_value(buf, t) == FIFFB_MNE_ANNOTATIONS:
+            inner = []
+            for u in tags[i + 1:]:
+                if u["kind"] == FIFF_BLOCK_END and tag_value(buf, u) == FIFFB_MNE_ANNOTATIONS:
+                    return t, inner + [u]
+                inner.append(u)
+    raise RuntimeError("no FIFFB_MNE_ANNOTATIONS block")
+
+
+def annotation_summary(raw, buf: bytes) -> dict:
+    """What MNE reads of the annotations, and the block as stored (kinds, types, sizes, decoded values)."""
+    from mne._fiff.constants import FIFF
+
+    a = raw.annotations
+    sf = float(raw.info["sfreq"])
+    first_time = raw.first_samp / sf
+    start, inner = annotation_block(buf)
+    for kind, (const, _) in ANNOTATION_TAGS.items():
+        if int(getattr(FIFF, const)) != kind:
+            raise RuntimeError(f"mne._fiff.constants.FIFF.{const} is {int(getattr(FIFF, const))}, not {kind}")
+    if int(FIFF.FIFFB_MNE_ANNOTATIONS) != FIFFB_MNE_ANNOTATIONS:
+        raise RuntimeError("FIFFB_MNE_ANNOTATIONS changed")
+    entries = []
+    for t in [start, *inner]:
+        e = layout_entry(buf, t)
+        if t["kind"] in (FIFF_BLOCK_START, FIFF_BLOCK_END):
+            e["constant"] = "FIFF_BLOCK_START" if t["kind"] == FIFF_BLOCK_START else "FIFF_BLOCK_END"
+            e["block_constant"] = "FIFFB_MNE_ANNOTATIONS"
+        else:
+            e["constant"], e["meaning"] = ANNOTATION_TAGS.get(t["kind"], ("?", "?"))
+        e["bytes"] = buf[t["data_offset"]:t["data_offset"] + t["size"]].hex()
+        entries.append(e)
+    return {
+        # seconds from the first sample (raw.annotations.onset - first_samp / sfreq), duration, description
+        "annotations": [[float(o - first_time), float(d), str(x)]
+                        for o, d, x in zip(a.onset, a.duration, a.description)],
+        "annotations_mne_onset": floats(a.onset),
+        "annotations_orig_time": None if a.orig_time is None else a.orig_time.isoformat(),
+        "annotations_note": (
+            "meas_date and orig_time are None: raw.annotations.onset is seconds since sample 0 of the acquisition "
+            "(time 0 = first_samp 0), i.e. first_samp / sfreq + seconds from the first stored sample; "
+            "'annotations' lists onset - first_samp / sfreq. The file's FIFF_MNE_BASELINE_MIN holds the same "
+            "values as raw.annotations.onset (float32); on reading, MNE subtracts first_samp / sfreq and "
+            "set_annotations adds it back."),
+        "annotations_block": entries,
+    }
+
+
 def mne_summary(raw) -> dict:
     data = raw.get_data()
     first = raw.first_samp
@@ -380,24 +489,14 @@ def main() -> None:
             fmt_results[fmt] = scrub(f"{type(e).__name__}: {e}")
             print(f"fmt={fmt}: MNE refused: {fmt_results[fmt]}")
             continue
-        buf = path.read_bytes()
-        back, msgs, err = mne_read(path)
-        if back is None:
-            raise RuntimeError(f"MNE cannot read back {name}: {err}")
-        s = mne_summary(back)
-        dev5, mine = recompute(buf, s, len(CH_NAMES))
-        got = back.get_data()
-        s["max_abs_dev_recipe"] = float(np.abs(mine - got).max())
-        s["max_abs_dev_written"] = floats(np.abs(got - written).max(axis=1))
-        s["warnings"] = msgs
-        tags = scan_tags(buf)
-        bufs = [t for t in tags if t["kind"] == FIFF_DATA_BUFFER]
-        s["file_size"] = len(buf)
-        s["data_buffers"] = [{"offset": t["offset"], "data_offset": t["data_offset"], "type": t["type"],
-                              "size": t["size"], "n_samples": t["size"] // (len(CH_NAMES) * np.dtype(
-                                  SCALAR_DTYPES[t["type"]]).itemsize)} for t in bufs]
-        s["layout"] = [layout_entry(buf, t) for t in tags]
-        files[name] = {"fmt": fmt, "call": f"raw.save(path, fmt={fmt!r}, overwrite=True)", **s}
+        files[name] = {"fmt": fmt, "call": f"raw.save(path, fmt={fmt!r}, overwrite=True)",
+                       **good_file_summary(path, written)}
+
+    # --- annot_raw.fif: the same recording with two annotations ------------------------------------------
+    annotated = raw.copy().set_annotations(mne.Annotations(
+        onset=ANNOT_ONSET, duration=ANNOT_DURATION, description=ANNOT_DESCRIPTION, orig_time=None))
+    annotated.save(OUT / ANNOT_FILE, fmt="single", overwrite=True, verbose="error")
+    files[ANNOT_FILE] = {"fmt": "single", "call": ANNOT_CALL, **good_file_summary(OUT / ANNOT_FILE, written)}
 
     # --- damaged copies of meg_raw.fif ---------------------------------------------------------------
     good = (OUT / "meg_raw.fif").read_bytes()
@@ -462,7 +561,12 @@ def main() -> None:
             "was saved and what MNE reads (float32 rounding for 'single', truncation toward zero to a multiple "
             "of range*cal for 'int'/'short'). 'layout' is the tag chain (offset, kind, type, size, next; "
             "block kind for BLOCK_START/END, decoded value of small tags), 'data_buffers' the FIFF_DATA_BUFFER "
-            "tags. 'damaged': how truncated_raw.fif and broken_raw.fif were made from meg_raw.fif and what MNE "
+            "tags. annot_raw.fif also has 'annotations' ([onset in s from the first sample = raw.annotations.onset - "
+            "first_samp / sfreq, duration in s, description] as MNE reads them back), 'annotations_mne_onset' "
+            "(raw.annotations.onset itself: seconds since sample 0 of the acquisition, since meas_date and "
+            "orig_time are None), 'annotations_orig_time', 'annotations_note' and 'annotations_block' (the "
+            "FIFFB_MNE_ANNOTATIONS block's tags with MNE constant names, decoded values and data bytes in hex). "
+            "'damaged': how truncated_raw.fif and broken_raw.fif were made from meg_raw.fif and what MNE "
             "does with them."),
         "generator": GENERATOR,
         "written": {
@@ -480,6 +584,8 @@ def main() -> None:
 
     text = dump(good, "meg_raw.fif")
     print(text)
+    annot_text = annotation_dump(files[ANNOT_FILE])
+    print(annot_text)
     for name in ("meg_raw_int.fif", "meg_raw_short.fif"):
         if name in files:
             b = files[name]["data_buffers"]
@@ -489,18 +595,41 @@ def main() -> None:
         print(f"{name}: {d['change']}\n  MNE: {d['mne']}" + (f" ({d['error']})" if d["mne"] == "error" else
               f", n_times {d['n_times']}") + (f"; warnings: {d['warnings']}" if d["warnings"] else ""))
     print(f"fmts: {fmt_results}")
-    write_readme(files, damaged, fmt_results, text)
+    write_readme(files, damaged, fmt_results, text, annot_text)
     n = sum(1 for p in OUT.iterdir() if p.is_file())
     total = sum(p.stat().st_size for p in OUT.iterdir() if p.is_file())
     print(f"wrote {n} files, {total} bytes under {rel(OUT)}")
 
 
-def write_readme(files: dict, damaged: dict, fmt_results: dict, text: str) -> None:
+def annotation_dump(entry: dict) -> str:
+    """The annotations block of annot_raw.fif, tag by tag (kind, MNE constant, type, size, decoded value)."""
+    lines = [f"{ANNOT_FILE}: {entry['file_size']} bytes; annotations block (FIFFB_MNE_ANNOTATIONS = "
+             f"{FIFFB_MNE_ANNOTATIONS}) between MEAS_INFO and RAW_DATA, inside MEAS",
+             f"{'offset':>7} {'kind':>5} {'type':>5} {'size':>5} {'next':>5}  constant: value (data bytes)"]
+    for e in entry["annotations_block"]:
+        head = f"{e['offset']:>7} {e['kind']:>5} {e['type']:>5} {e['size']:>5} {e['next']:>5}  "
+        if "block" in e:
+            lines.append(head + f"{e['constant']} {e['block']} ({e['block_constant']})")
+        else:
+            v = e.get("value")
+            lines.append(head + f"{e['constant']} ({TYPE_NAMES.get(e['type'], e['type'])}): {v!r} ({e['bytes']})")
+    lines.append(f"MNE reads: onset {entry['annotations_mne_onset']} (raw.annotations.onset, orig_time "
+                 f"{entry['annotations_orig_time']}), i.e. from the first sample: " +
+                 ", ".join(f"{o:g} s + {d:g} s {x!r}" for o, d, x in entry["annotations"]))
+    return "\n".join(lines)
+
+
+def write_readme(files: dict, damaged: dict, fmt_results: dict, text: str, annot_text: str) -> None:
     rows = []
     for name, f in files.items():
         types = sorted({b["type"] for b in f["data_buffers"]})
+        extra = ""
+        if "annotations" in f:
+            extra = ("; meg_raw.fif's recording with annotations (onset from the first sample, duration, "
+                     "description): " + ", ".join(f"{o:g} s, {d:g} s, {x!r}" for o, d, x in f["annotations"]) +
+                     " (FIFFB_MNE_ANNOTATIONS block, below)")
         rows.append(f"| `{name}` | raw.save(fmt={f['fmt']!r}): {len(f['data_buffers'])} FIFF_DATA_BUFFER tags of "
-                    f"type {', '.join(f'{t} ({TYPE_NAMES[t]})' for t in types)}, {f['file_size']} bytes |")
+                    f"type {', '.join(f'{t} ({TYPE_NAMES[t]})' for t in types)}, {f['file_size']} bytes{extra} |")
     for name, d in damaged.items():
         what = (f"MNE: {d['error']}" if d["mne"] == "error" else
                 f"MNE reads it: n_times {d['n_times']}" + (f", warns: {'; '.join(d['warnings'])}" if d["warnings"]
@@ -530,6 +659,22 @@ the damaged files' changes and MNE's behaviour; its `description` gives the deco
 
 ```
 {text}
+```
+
+## Annotations block of annot_raw.fif
+
+`{ANNOT_FILE}` is `meg_raw.fif` plus this block (everything after it moves by its size). The recording
+has no meas_date and the annotations were set with orig_time None, so MNE takes their onsets relative to
+the first sample and keeps them (in `raw.annotations.onset` and in the file) as seconds since sample 0
+of the acquisition: first_samp / sfreq + onset. Reading, MNE subtracts first_samp / sfreq and adds it
+back in set_annotations. Ends, not durations, are stored; descriptions are one string joined by `:`.
+
+| kind | MNE constant | content |
+| ---: | --- | --- |
+{chr(10).join(f"| {k} | `{c}` | {m} |" for k, (c, m) in ANNOTATION_TAGS.items())}
+
+```
+{annot_text}
 ```
 """
     (OUT / "README.md").write_text(readme, encoding="utf-8")

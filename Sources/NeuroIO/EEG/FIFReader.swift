@@ -49,6 +49,9 @@ final class FIFSource: ContinuousSource {
         static let measInfo: Int32 = 101
         static let refBlock: Int32 = 118, refRole: Int32 = 115, refFileName: Int32 = 118
         static let refRoleNext: Int32 = 2
+        /// MNE's annotations: onsets (BASELINE_MIN) and ends (BASELINE_MAX) in seconds from the start of
+        /// acquisition, descriptions as one COMMENT string joined by ':' (':' inside written `{COLON}`).
+        static let annotations: Int32 = 3810, annotationOnsets: Int32 = 3568, annotationEnds: Int32 = 3569, comment: Int32 = 206
         static let rawBlocks: Set<Int32> = [102, 112, 117, 119]   // raw, continuous, SMSH raw, IAS raw
     }
 
@@ -58,6 +61,7 @@ final class FIFSource: ContinuousSource {
         var infos: [(kind: Int32, range: Float, cal: Float, coil: Int32, loc: [Float], unit: Int32, name: String)] = []
         var sample = 0
         var pendingSkip = 0
+        var annotationOnsets: [Float] = [], annotationEnds: [Float] = [], annotationTexts: [String] = []
     }
 
     init(path: String) throws {
@@ -88,6 +92,16 @@ final class FIFSource: ContinuousSource {
                 s.position = info.loc.map(Double.init)
             }
             return s
+        }
+        if !walk.annotationOnsets.isEmpty {
+            guard walk.annotationOnsets.count == walk.annotationTexts.count, walk.annotationEnds.count == walk.annotationOnsets.count else {
+                throw NeuroIOError.corrupt(path, detail: "annotations: \(walk.annotationOnsets.count) onsets, \(walk.annotationEnds.count) ends, \(walk.annotationTexts.count) descriptions")
+            }
+            let t0 = Double(first) / rate
+            for (k, text) in walk.annotationTexts.enumerated() {
+                let onset = Double(walk.annotationOnsets[k]), end = Double(walk.annotationEnds[k])
+                events.append(Event(onset: onset - t0, duration: max(end - onset, 0), label: text))
+            }
         }
         attributes["first_sample"] = "\(first)"
         attributes["buffers"] = "\(buffers.count)"
@@ -140,6 +154,15 @@ final class FIFSource: ContinuousSource {
                 w.infos.append((int32(b, 8), float32(b, 12), float32(b, 16), int32(b, 20), (0..<12).map { float32(b, 24 + 4 * $0) },
                                 int32(b, 72), String(decoding: nameBytes, as: UTF8.self)))
             case Kind.firstSample where inRaw && w.first == nil: w.first = Int(try int())
+            case Kind.annotationOnsets where blocks.last == Kind.annotations:
+                let b = try read(index, at: data, count: Int(length), what: "annotation onsets")
+                w.annotationOnsets += stride(from: 0, to: b.count - 3, by: 4).map { float32(b, $0) }
+            case Kind.annotationEnds where blocks.last == Kind.annotations:
+                let b = try read(index, at: data, count: Int(length), what: "annotation ends")
+                w.annotationEnds += stride(from: 0, to: b.count - 3, by: 4).map { float32(b, $0) }
+            case Kind.comment where blocks.last == Kind.annotations:
+                let text = String(decoding: try read(index, at: data, count: Int(length), what: "annotation descriptions"), as: UTF8.self)
+                w.annotationTexts += text.split(separator: ":", omittingEmptySubsequences: false).map { $0.replacingOccurrences(of: "{COLON}", with: ":") }
             case Kind.dataSkip where inRaw: w.pendingSkip = Int(try int())
             case Kind.dataBuffer where inRaw:
                 guard w.nchan > 0 else { throw NeuroIOError.corrupt(file, detail: "data buffer before the measurement info") }
