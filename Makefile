@@ -52,7 +52,7 @@ demo: build
 	$(NEUROTOOL) homogenize --manifest Datasets/celegans/manifest.json -o $(DEMO_OUT)/celegans.nc
 	$(NEUROTOOL) info $(DEMO_OUT)/celegans.nc
 	$(NEUROTOOL) report $(DEMO_OUT)/celegans.nc -o $(REPORTS) --name celegans-homogenize
-	$(NEUROTOOL) homogenize Datasets/eeg/test.edf Datasets/eeg/test.bdf Datasets/eeg/test.vhdr -o $(DEMO_OUT)/eeg.nc \
+	$(NEUROTOOL) homogenize Datasets/eeg/test.edf Datasets/eeg/test.bdf Datasets/eeg/test.vhdr Datasets/meg/sim_raw.fif -o $(DEMO_OUT)/eeg.nc \
 		--rate 256 --l-freq 1 --h-freq 40 --notch 50
 	$(NEUROTOOL) info $(DEMO_OUT)/eeg.nc
 	$(NEUROTOOL) report $(DEMO_OUT)/eeg.nc -o $(REPORTS) --name eeg-homogenize
