@@ -30,7 +30,8 @@ public struct Channel: Equatable, Sendable {
     public var kind: ChannelKind
     /// Physical unit of the samples (`1` for dimensionless fluorescence ratios, `V`, `T`, `T/m`, …).
     public var unit: String
-    /// Sensor position `[x, y, z]` in metres (head coordinates), when known.
+    /// Sensor position `[x, y, z]` in metres (head coordinates), when known; for MEG coils followed by
+    /// their three orientation unit vectors (ex, ey, ez: 12 values, as FIF's `loc`).
     public var position: [Double]?
 
     public init(name: String, originalLabel: String = "", kind: ChannelKind = .calcium, unit: String = "1", position: [Double]? = nil) {

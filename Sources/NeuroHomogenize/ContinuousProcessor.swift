@@ -127,7 +127,7 @@ public enum ContinuousProcessor {
             channels: signals.map { signal in
                 let p = signal.position == nil && signal.kind == .eeg ? ChannelNaming.position(of: signal.name) : nil
                 return Channel(name: signal.name, originalLabel: signal.originalLabel, kind: signal.kind, unit: signal.unit,
-                               position: signal.position.map { Array($0.prefix(3)) } ?? p.map { [$0.x, $0.y, $0.z] })
+                               position: signal.position ?? p.map { [$0.x, $0.y, $0.z] })
             },
             recorded: Array(repeating: true, count: signals.count),
             labeled: signals.map { ChannelNaming.position(of: $0.name) != nil || $0.kind != .eeg },

@@ -30,6 +30,7 @@ struct FIFReaderTests {
         // MEG positions with orientation (loc), EEG positions.
         let locs = (expected["loc"] as! [Any]).map { ($0 as? [Any])?.map { ($0 as? NSNumber)?.doubleValue ?? .nan } }
         for c in 0..<3 { #expect(TestSupport.maxAbsDifference(source.signals[c].position!, locs[c]!) < 1e-7) }
+        #expect(TestSupport.maxAbsDifference(source.signals[3].position!, Array(locs[3]!.prefix(3))) < 1e-7)
         #expect(source.signals[5].position == nil)
         // Events: changes of the stim channel to a non-zero code, seconds from the first sample.
         let onsets = TestSupport.doubles(expected["event_onsets_s"])

@@ -76,13 +76,15 @@ public final class CommonFormatFile {
         let units = try file.readStrings(try file.requireVariable("unit", in: g))
         let originals = try file.readStrings(try file.requireVariable("original_label", in: g))
         let positions = try file.variable("position", in: g).map { try file.readDoubles($0) }
+        let orientations = try file.variable("orientation", in: g).map { try file.readDoubles($0) }
         let channels = try names.indices.map { i -> Channel in
             guard let kind = ChannelKind(rawValue: kinds[i]) else {
                 throw NeuroIOError.badValue(path, field: "\(name)/kind", detail: "unknown channel kind '\(kinds[i])'")
             }
-            let xyz = positions.map { Array($0[(3 * i)..<(3 * i + 3)]) }
-            return Channel(name: names[i], originalLabel: originals[i], kind: kind, unit: units[i],
-                           position: xyz?.contains(where: \.isNaN) == false ? xyz : nil)
+            var xyz = positions.map { Array($0[(3 * i)..<(3 * i + 3)]) }
+            if xyz?.contains(where: \.isNaN) == true { xyz = nil }
+            if let o = orientations.map({ Array($0[(9 * i)..<(9 * i + 9)]) }), xyz != nil, !o.contains(where: \.isNaN) { xyz! += o }
+            return Channel(name: names[i], originalLabel: originals[i], kind: kind, unit: units[i], position: xyz)
         }
         var events: [Event] = []
         if let onset = try file.variable("event_onset", in: g) {

@@ -229,6 +229,14 @@ public final class RecordingStream {
             try file.putAttribute("long_name", text: "sensor position (head coordinates); NaN when unknown", on: v, in: g)
             positionVar = v
         }
+        // MEG coils: three orientation unit vectors (ex, ey, ez; ez normal to the coil) after the position.
+        var orientationVar: NetCDFVariable?
+        if layout.channels.contains(where: { ($0.position?.count ?? 0) >= 12 }) {
+            try file.defineDimension("axis", length: 3, in: g)
+            let v = try file.defineVariable("orientation", type: .double, dimensions: ["channel", "axis", "xyz"], in: g)
+            try file.putAttribute("long_name", text: "sensor orientation: rows ex, ey, ez (ez normal to the coil), as FIF's loc; NaN when unknown", on: v, in: g)
+            orientationVar = v
+        }
         var eventVars: (NetCDFVariable, NetCDFVariable, NetCDFVariable)?
         if !layout.events.isEmpty {
             try file.defineDimension("event", length: layout.events.count, in: g)
@@ -251,7 +259,11 @@ public final class RecordingStream {
         try file.write(layout.channels.map(\.originalLabel), to: originalVar)
         if let windowVar { try file.write(layout.windowStarts, to: windowVar) }
         if let positionVar {
-            try file.write(layout.channels.flatMap { $0.position ?? [.nan, .nan, .nan] }, to: positionVar)
+            try file.write(layout.channels.flatMap { $0.position.map { Array($0.prefix(3)) } ?? [.nan, .nan, .nan] }, to: positionVar)
+        }
+        if let orientationVar {
+            try file.write(layout.channels.flatMap { c in (c.position?.count ?? 0) >= 12 ? Array(c.position![3..<12]) : [Double](repeating: .nan, count: 9) },
+                           to: orientationVar)
         }
         if let (onset, duration, label) = eventVars {
             try file.write(layout.events.map(\.onset), to: onset)

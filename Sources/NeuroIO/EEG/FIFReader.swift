@@ -88,8 +88,12 @@ final class FIFSource: ContinuousSource {
             let kind = FIFSource.kind(info.kind, unit: info.unit)
             var s = SignalInfo(name: info.name, originalLabel: info.name, kind: kind, unit: FIFSource.unit(info.unit), samplingRate: rate,
                                sampleCount: sample, attributes: ["coil_type": "\(info.coil)", "fif_kind": "\(info.kind)"])
-            if [.megMag, .megGrad, .eeg].contains(kind), info.loc[0..<3].contains(where: { $0 != 0 }) {
+            // MEG: position and the coil's orientation vectors; EEG: the electrode position (the rest of
+            // its loc is the reference electrode).
+            if [.megMag, .megGrad].contains(kind), info.loc[0..<3].contains(where: { $0 != 0 }), !info.loc.contains(where: \.isNaN) {
                 s.position = info.loc.map(Double.init)
+            } else if kind == .eeg, info.loc[0..<3].contains(where: { $0 != 0 }), !info.loc[0..<3].contains(where: \.isNaN) {
+                s.position = info.loc[0..<3].map(Double.init)
             }
             return s
         }
