@@ -23,8 +23,7 @@ doubles. Nothing here is used by neurotool at run time.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
+import sys
 import platform
 import shutil
 import warnings
@@ -39,6 +38,7 @@ import scipy
 import scipy.signal
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 DATA = ROOT / "Datasets" / "eeg"
 OUT = ROOT / "Tests" / "Fixtures" / "eeg"
 RT = OUT / "roundtrip"
@@ -81,37 +81,8 @@ MNE_NAMING = (
 
 # ----------------------------------------------------------------------------- helpers
 
-def floats(a) -> list | float | None:
-    """(Nested) list of Python floats; NaN -> None."""
-    arr = np.asarray(a, dtype=np.float64)
-    if arr.ndim == 0:
-        v = float(arr)
-        return None if math.isnan(v) else v
-    if arr.ndim == 1:
-        return [None if math.isnan(v) else v for v in arr.tolist()]
-    return [floats(x) for x in arr]
+from fixture_json import floats, ints, scrub, write_json  # noqa: E402  (shared with the other fixture scripts)
 
-
-def ints(a) -> list:
-    return np.asarray(a).astype(np.int64).tolist()
-
-
-def write_json(path: Path, obj: dict) -> None:
-    """One top-level key per line (readable diff), values compact; UTF-8, repr floats."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["{"]
-    items = list(obj.items())
-    for k, (key, value) in enumerate(items):
-        sep = "," if k < len(items) - 1 else ""
-        lines.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False, allow_nan=False)}{sep}")
-    lines.append("}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    json.loads(path.read_text(encoding="utf-8"))  # must parse back
-
-
-def scrub(msg: str) -> str:
-    """Messages without this machine's checkout path (fixtures must not depend on it)."""
-    return msg.replace(str(ROOT) + "/", "")
 
 
 def rel(p: Path) -> str:

@@ -47,7 +47,7 @@ NaN (the default loc of STI014/EOG061) is written as null. Nothing here is used 
 
 from __future__ import annotations
 
-import json
+import sys
 import math
 import platform
 import struct
@@ -59,6 +59,7 @@ import mne._fiff.write as fiff_write
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 OUT = ROOT / "Tests" / "Fixtures" / "fif"
 SCRIPT = "tools/python/make_fif_fixtures.py"
 SEED = 20251215
@@ -160,37 +161,8 @@ SCALAR_DTYPES = {1: ">u1", 2: ">i2", 3: ">i4", 4: ">f4", 5: ">f8", 7: ">u2", 8: 
 
 # ----------------------------------------------------------------------------- helpers
 
-def floats(a) -> list | float | None:
-    """(Nested) list of Python floats; NaN -> None."""
-    arr = np.asarray(a, dtype=np.float64)
-    if arr.ndim == 0:
-        v = float(arr)
-        return None if math.isnan(v) else v
-    if arr.ndim == 1:
-        return [None if math.isnan(v) else v for v in arr.tolist()]
-    return [floats(x) for x in arr]
+from fixture_json import floats, ints, scrub, write_json  # noqa: E402  (shared with the other fixture scripts)
 
-
-def ints(a) -> list:
-    return np.asarray(a).astype(np.int64).tolist()
-
-
-def write_json(path: Path, obj: dict) -> None:
-    """One top-level key per line (readable diff), values compact; UTF-8, repr floats."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["{"]
-    items = list(obj.items())
-    for k, (key, value) in enumerate(items):
-        sep = "," if k < len(items) - 1 else ""
-        lines.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False, allow_nan=False)}{sep}")
-    lines.append("}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    json.loads(path.read_text(encoding="utf-8"))  # must parse back
-
-
-def scrub(msg: str) -> str:
-    """Messages without this machine's checkout path (fixtures must not depend on it)."""
-    return msg.replace(str(ROOT) + "/", "").replace(str(OUT) + "/", "")
 
 
 def rel(p: Path) -> str:
