@@ -40,6 +40,29 @@ def best_of(repeat: int, run):
     return min(results, key=lambda r: r[0])
 
 
+def parser(doc: str, repeat: int, data_help: str = "folder written by make_data.py"):
+    """The options every side-by-side benchmark takes: --neurotool, --data, --repeat, --python-only,
+    --keep, --results; add the benchmark's own, then call `main_with(p, bench, argv)`."""
+    import argparse
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p.add_argument("--neurotool", help="path of the neurotool executable (required unless --python-only)")
+    p.add_argument("--data", required=True, help=data_help)
+    p.add_argument("--repeat", type=int, default=repeat, help=f"runs per tool; the best time is reported (default {repeat})")
+    p.add_argument("--python-only", action="store_true", help="only the Python peers (no neurotool)")
+    p.add_argument("--keep", action="store_true", help="keep neurotool's output files (their folder is printed)")
+    p.add_argument("--results", help="also write the Markdown report to this file")
+    return p
+
+
+def main_with(p, bench, argv=None) -> int:
+    """Parses `argv`, requires --neurotool unless --python-only, runs `bench(args)` with the shared
+    error handling."""
+    args = p.parse_args(argv)
+    if not args.python_only and not args.neurotool:
+        p.error("--neurotool is required (or --python-only)")
+    return run_main(bench, args)
+
+
 _homogenize = load("homogenize_bench", BENCHMARKS / "homogenize" / "bench.py")
 BenchError = _homogenize.BenchError
 machine = _homogenize.machine

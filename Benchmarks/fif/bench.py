@@ -26,7 +26,6 @@ fails or writes no output.
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import shutil
@@ -38,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
-from common import BenchError, Report, load, machine, require_executable, run_child, run_main  # noqa: E402
+from common import BenchError, Report, load, machine, main_with, parser, require_executable, run_child  # noqa: E402
 
 RATE = 250
 MARGIN = 10.0  # seconds left out at each end for the "inner" comparison
@@ -78,20 +77,11 @@ def compare(a, names_a, b, names_b, rate: float) -> str:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--neurotool", help="path of the neurotool executable (required unless --python-only)")
-    p.add_argument("--data", required=True, help="folder written by make_data.py (long_raw.fif)")
-    p.add_argument("--repeat", type=int, default=2, help="runs per tool, alternating; best time reported (2)")
+    p = parser(__doc__, repeat=2, data_help="folder written by make_data.py (long_raw.fif)")
     p.add_argument("--methods", default=",".join(METHODS), help="MNE resample methods to time (fft,polyphase)")
     p.add_argument("--mne-write", action="store_true", help="MNE also writes the result as NetCDF-4 (timed)")
-    p.add_argument("--python-only", action="store_true", help="only the MNE side (no neurotool)")
     p.add_argument("--python", default=sys.executable, help="Python for the MNE peer (default: this one)")
-    p.add_argument("--keep", action="store_true", help="keep the output files (their folder is printed)")
-    p.add_argument("--results", help="also write the Markdown report to this file")
-    args = p.parse_args(argv)
-    if not args.python_only and not args.neurotool:
-        p.error("--neurotool is required (or --python-only)")
-    return run_main(bench, args)
+    return main_with(p, bench, argv)
 
 
 def bench(args) -> int:

@@ -39,7 +39,6 @@ message if neurotool fails or writes no usable output.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import tempfile
@@ -49,7 +48,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
-from common import BenchError, Report, best_of, blas_threads, load, machine, require_executable, run_child, run_main  # noqa: E402
+from common import BenchError, Report, best_of, blas_threads, load, machine, main_with, parser, require_executable, run_child  # noqa: E402
 
 
 ftag_peer = load("ftag_peer", ROOT / "tools" / "python" / "ftag_peer.py")
@@ -185,20 +184,11 @@ def table(emit, rows, reference) -> None:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--neurotool", help="path of the neurotool executable (required unless --python-only)")
-    p.add_argument("--data", required=True, help="folder written by make_data.py")
-    p.add_argument("--repeat", type=int, default=3, help="welch: runs per tool, the best is reported (default 3)")
+    p = parser(__doc__, repeat=3)
     p.add_argument("--hftp-repeat", type=int, default=1, help="hftp: runs per tool (default 1)")
     p.add_argument("--permutations", type=int, default=1000, help="hftp: permutations (default 1000)")
     p.add_argument("--only", choices=("welch", "hftp"), help="run one case only")
-    p.add_argument("--python-only", action="store_true", help="only the Python peers (no neurotool)")
-    p.add_argument("--keep", action="store_true", help="keep neurotool's output files (their folder is printed)")
-    p.add_argument("--results", help="also write the Markdown report to this file")
-    args = p.parse_args(argv)
-    if not args.python_only and not args.neurotool:
-        p.error("--neurotool is required (or --python-only)")
-    return run_main(bench, args)
+    return main_with(p, bench, argv)
 
 
 def bench(args) -> int:

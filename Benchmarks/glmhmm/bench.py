@@ -42,7 +42,6 @@ usable output.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import shutil
@@ -54,7 +53,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
-from common import BenchError, Report, best_of, blas_threads, load, machine, require_executable, run_child, run_main  # noqa: E402
+from common import BenchError, Report, best_of, blas_threads, load, machine, main_with, parser, require_executable, run_child  # noqa: E402
 
 
 numpy_em = load("numpy_em", HERE / "numpy_em.py")
@@ -168,18 +167,9 @@ def seconds(x: float) -> str:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--neurotool", help="path of the neurotool executable (required unless --python-only)")
-    p.add_argument("--data", required=True, help="folder written by make_data.py")
+    p = parser(__doc__, repeat=1)
     p.add_argument("--iterations", type=int, default=10, help="EM iterations per fit (default 10)")
-    p.add_argument("--repeat", type=int, default=1, help="fits per tool; the best time is reported (default 1)")
-    p.add_argument("--python-only", action="store_true", help="only the Python side (no neurotool)")
-    p.add_argument("--keep", action="store_true", help="keep neurotool's output file (its folder is printed)")
-    p.add_argument("--results", help="also write the Markdown report to this file")
-    args = p.parse_args(argv)
-    if not args.python_only and not args.neurotool:
-        p.error("--neurotool is required (or --python-only)")
-    return run_main(bench, args)
+    return main_with(p, bench, argv)
 
 
 def bench(args) -> int:

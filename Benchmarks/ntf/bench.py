@@ -32,7 +32,6 @@ usable output.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import sys
@@ -43,7 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
-from common import BenchError, Report, best_of, blas_threads, load, machine, require_executable, run_child, run_main  # noqa: E402
+from common import BenchError, Report, best_of, blas_threads, load, machine, main_with, parser, require_executable, run_child  # noqa: E402
 
 
 ntf_peer = load("ntf_peer", ROOT / "tools" / "python" / "ntf_peer.py")
@@ -162,19 +161,10 @@ def seconds(x: float) -> str:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--neurotool", help="path of the neurotool executable (required unless --python-only)")
-    p.add_argument("--data", required=True, help="folder written by make_data.py")
+    p = parser(__doc__, repeat=1)
     p.add_argument("--iterations", type=int, default=20, help="HALS iterations per run (default 20)")
-    p.add_argument("--repeat", type=int, default=1, help="runs per tool; the best time is reported (default 1)")
-    p.add_argument("--python-only", action="store_true", help="only the Python peers (no neurotool)")
     p.add_argument("--only", help="only tensors whose name contains this text")
-    p.add_argument("--keep", action="store_true", help="keep neurotool's output files (their folder is printed)")
-    p.add_argument("--results", help="also write the Markdown report to this file")
-    args = p.parse_args(argv)
-    if not args.python_only and not args.neurotool:
-        p.error("--neurotool is required (or --python-only)")
-    return run_main(bench, args)
+    return main_with(p, bench, argv)
 
 
 def bench(args) -> int:

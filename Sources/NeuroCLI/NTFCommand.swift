@@ -81,6 +81,9 @@ struct NTFCommand: ParsableCommand {
     @Option(help: "Tensor from a homogenized file: trials or connectome.")
     var tensor: String?
 
+    @Option(help: "Homogenized input: the recordings to use (comma-separated; default: all).")
+    var recordings: String?
+
     @Option(help: "Trials: events[:LABEL] (with --before/--after) or window:SECONDS.")
     var epoch: String = "events"
 
@@ -149,6 +152,8 @@ struct NTFCommand: ParsableCommand {
         }
     }
 
+    var chosenRecordings: [String]? { recordings.map { $0.split(separator: ",").map(String.init) } }
+
     func recipe() throws -> TensorRecipe {
         let homogenized = NTFInput.isHomogenized(input)
         switch tensor {
@@ -158,17 +163,17 @@ struct NTFCommand: ParsableCommand {
         case "connectome":
             guard homogenized else { throw CommandFailure("--tensor connectome needs a homogenized calcium file (neurotool homogenize)") }
             var options = ConnectomeOptions(window: window, step: step, minWorms: minWorms)
-            options.window = window
+            options.recordings = chosenRecordings
             return .connectome(options)
         default:
             guard homogenized else { throw CommandFailure("--tensor trials needs a homogenized file (neurotool homogenize)") }
             if epoch.hasPrefix("window:") {
                 guard let seconds = Double(epoch.dropFirst("window:".count)) else { throw ValidationError("--epoch window:SECONDS needs a number") }
-                return .trials(.windows(seconds: seconds), shiftToNonnegative: shiftNonnegative)
+                return .trials(.windows(seconds: seconds), shiftToNonnegative: shiftNonnegative, recordings: chosenRecordings)
             }
             guard epoch == "events" || epoch.hasPrefix("events:") else { throw ValidationError("--epoch must be events[:LABEL] or window:SECONDS") }
             let label = epoch.hasPrefix("events:") ? String(epoch.dropFirst("events:".count)) : nil
-            return .trials(.events(label: label, before: before, after: after), shiftToNonnegative: shiftNonnegative)
+            return .trials(.events(label: label, before: before, after: after), shiftToNonnegative: shiftNonnegative, recordings: chosenRecordings)
         }
     }
 

@@ -26,13 +26,7 @@ public enum FTagOutputFile {
     public static func write(_ result: FTagResult, extras: Extras = Extras(), to path: String, inputs: [String],
                              provenance: Provenance, parameters: String, recordTiming: Bool = false) throws {
         let data = result.data, channels = data.channels.count, tested = result.tagFrequencies.count
-        var attributes: [(key: String, value: AttributeValue)] = [
-            ("title", .text("neurotool ftag")),
-            ("neurotool_version", .text(provenance.toolVersion)),
-            ("command_line", .text(provenance.commandLine)),
-            ("input_files", .text(inputs.joined(separator: "\n"))),
-            ("input_sha256", .text(try inputs.map { try FileChecksum.sha256(of: $0) }.joined(separator: "\n"))),
-            ("parameters", .text(parameters)),
+        var attributes = try provenance.attributes(title: "neurotool ftag", inputs: inputs, parameters: parameters) + [
             ("sampling_rate", .number(data.rate)),
             ("epochs", .integer(data.trials)),
             ("epoch_samples", .integer(data.samples)),

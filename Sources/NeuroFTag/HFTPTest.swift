@@ -89,13 +89,13 @@ public enum HFTPTest {
         null.withUnsafeBufferPointer { nb in
             threshold.values.withUnsafeMutableBufferPointer { tb in
                 pvalue.values.withUnsafeMutableBufferPointer { pb in
-                    let n = Shared(nb), t = Shared(tb.baseAddress!), p = Shared(pb.baseAddress!)
+                    let n = UnsafeSendable(nb), t = UnsafeSendable(tb.baseAddress!), p = UnsafeSendable(pb.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: units) { u in
                         for j in 0..<tags {
-                            let values = Array(n.pointer[((u * tags + j) * total)..<((u * tags + j + 1) * total)])
-                            t.pointer[u * tags + j] = TagStatistics.percentile(values, 95)
+                            let values = Array(n.wrapped[((u * tags + j) * total)..<((u * tags + j + 1) * total)])
+                            t.wrapped[u * tags + j] = TagStatistics.percentile(values, 95)
                             let exceed = values.filter { $0 >= observed[u, j] }.count
-                            p.pointer[u * tags + j] = Double(1 + exceed) / Double(1 + total)
+                            p.wrapped[u * tags + j] = Double(1 + exceed) / Double(1 + total)
                         }
                     }
                 }

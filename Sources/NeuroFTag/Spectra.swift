@@ -34,7 +34,7 @@ public enum SpectralEstimation {
         psd.withUnsafeMutableBufferPointer { pb in
             amplitude.withUnsafeMutableBufferPointer { ab in
                 itpc.withUnsafeMutableBufferPointer { ib in
-                    let p = Shared(pb.baseAddress!), a = Shared(ab.baseAddress!), c = Shared(ib.baseAddress!)
+                    let p = UnsafeSendable(pb.baseAddress!), a = UnsafeSendable(ab.baseAddress!), c = UnsafeSendable(ib.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: channels) { ch in
                         let fft = RealFFT(length: n)
                         // The series whose spectra are averaged: the evoked response, or every trial.
@@ -44,8 +44,8 @@ public enum SpectralEstimation {
                             let (density, amp) = spectrum(x, rate: data.rate, method: options.method, length: length,
                                                           overlap: options.overlap, fft: fft)
                             for k in 0..<bins {
-                                p.pointer[ch * bins + k] += density[k] / Double(series.count)
-                                if let amp { a.pointer[ch * bins + k] += amp[k] / Double(series.count) }
+                                p.wrapped[ch * bins + k] += density[k] / Double(series.count)
+                                if let amp { a.wrapped[ch * bins + k] += amp[k] / Double(series.count) }
                             }
                         }
                         if data.trials > 1 {
@@ -58,7 +58,7 @@ public enum SpectralEstimation {
                                     if magnitude > 0 { sum[k] = sum[k] + Complex(spectrum[k].real / magnitude, spectrum[k].imaginary / magnitude) }
                                 }
                             }
-                            for k in 0..<half { c.pointer[ch * half + k] = sum[k].length / Double(data.trials) }
+                            for k in 0..<half { c.wrapped[ch * half + k] = sum[k].length / Double(data.trials) }
                         }
                     }
                 }
@@ -91,10 +91,4 @@ public enum SpectralEstimation {
             return (density, amplitude)
         }
     }
-}
-
-/// A pointer handed to worker iterations that write disjoint ranges.
-struct Shared<P>: @unchecked Sendable {
-    let pointer: P
-    init(_ pointer: P) { self.pointer = pointer }
 }

@@ -31,9 +31,8 @@ public enum Emission: Sendable, Equatable {
     @inlinable
     public func logLikelihood(_ x: Double, _ eta: Double, variance: Double = 1) -> Double {
         switch self {
-        case .poisson(let link):
-            let rate = Emission.rate(eta, link)
-            return (x == 0 ? 0 : x * log(rate)) - rate - lgamma(x + 1)
+        case .poisson:
+            return logLikelihoodUpToConstant(x, eta) - lgamma(x + 1)
         case .bernoulli:
             // x log σ(η) + (1 − x) log σ(−η), computed stably.
             return x * eta - Emission.softplus(eta)
@@ -79,16 +78,8 @@ public enum Emission: Sendable, Equatable {
     @inlinable
     public func derivatives(_ x: Double, _ eta: Double, variance: Double = 1) -> (first: Double, second: Double) {
         switch self {
-        case .poisson(.exp):
-            let rate = Foundation.exp(min(eta, 700))
-            return (x - rate, -rate)
-        case .poisson(.softplus):
-            // λ = softplus(η), λ' = σ(η), λ'' = σ(η)(1 − σ(η)); one exponential for both.
-            let e = Foundation.exp(-abs(eta))
-            let rate = max(max(eta, 0) + log1p(e), 1e-300)
-            let s = eta >= 0 ? 1 / (1 + e) : e / (1 + e)
-            let first = (x / rate - 1) * s
-            let second = -x * s * s / (rate * rate) + (x / rate - 1) * s * (1 - s)
+        case .poisson(.exp), .poisson(.softplus):
+            let (_, first, second) = valueAndDerivatives(x, eta, variance: variance)
             return (first, second)
         case .poisson(.sigmoid):
             let s = Emission.sigmoid(eta)

@@ -78,16 +78,13 @@ public struct GLMHMMModel: Sendable {
         var out = Matrix(rows: sequence.length, columns: states)
         // Poisson: −log x! is the same in every state; add it once per bin.
         var constant = [Double](repeating: 0, count: sequence.length)
-        if case .poisson(let link) = emission {
+        if case .poisson = emission {
             for t in 0..<sequence.length { for n in 0..<neurons { constant[t] -= lgamma(sequence.activity[t, n] + 1) } }
             for s in 0..<states {
                 let eta = x.multiplied(by: weights[s].transposed)
                 for t in 0..<sequence.length {
                     var sum = constant[t]
-                    for n in 0..<neurons {
-                        let y = sequence.activity[t, n], rate = Emission.rate(eta[t, n], link)
-                        sum += (y == 0 ? 0 : y * log(rate)) - rate
-                    }
+                    for n in 0..<neurons { sum += emission.logLikelihoodUpToConstant(sequence.activity[t, n], eta[t, n]) }
                     out[t, s] = sum
                 }
             }

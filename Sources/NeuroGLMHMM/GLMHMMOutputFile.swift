@@ -36,13 +36,7 @@ public enum GLMHMMOutputFile {
     public static func write(_ c: Content, to path: String, inputs: [String], provenance: Provenance, parameters: String,
                              recordTiming: Bool = false) throws {
         let model = c.fit.model, k = model.states, n = model.neurons
-        var attributes: [(key: String, value: AttributeValue)] = [
-            ("title", .text("neurotool glmhmm")),
-            ("neurotool_version", .text(provenance.toolVersion)),
-            ("command_line", .text(provenance.commandLine)),
-            ("input_files", .text(inputs.joined(separator: "\n"))),
-            ("input_sha256", .text(try inputs.map { try FileChecksum.sha256(of: $0) }.joined(separator: "\n"))),
-            ("parameters", .text(parameters)),
+        var attributes = try provenance.attributes(title: "neurotool glmhmm", inputs: inputs, parameters: parameters) + [
             ("emission", .text(model.emission.name)),
             ("states", .integer(k)),
             ("iterations", .integer(c.fit.logLikelihoods.count)),

@@ -49,14 +49,8 @@ public enum Homogenizer {
         readFiles += otherInputs
         let checksums = try readFiles.map { try FileChecksum.sha256(of: $0) }
         let checksumOf = Dictionary(zip(readFiles, checksums), uniquingKeysWith: { a, _ in a })
-        let global: [(key: String, value: AttributeValue)] = [
-            ("title", .text(title)),
-            ("neurotool_version", .text(provenance.toolVersion)),
-            ("command_line", .text(provenance.commandLine)),
-            ("input_files", .text(readFiles.joined(separator: "\n"))),
-            ("input_sha256", .text(checksums.joined(separator: "\n"))),
-            ("parameters", .text(parameterSummary(options))),
-        ]
+        let global = try provenance.attributes(title: title, inputs: readFiles, checksums: checksums,
+                                               parameters: parameterSummary(options))
         let writer = try CommonFormatWriter(path: output, precision: options.precision, globalAttributes: global,
                                             inputs: readFiles)
         var summary = HomogenizationSummary()

@@ -49,6 +49,9 @@ public enum ConnectomeTensor {
             throw NeuroIOError.badValue(file.path, field: "connectome window", detail: "window and step must be positive")
         }
         let names = options.recordings ?? file.recordingNames
+        for name in names where !file.recordingNames.contains(name) {
+            throw NeuroIOError.missingKey(file.path, key: "recording '\(name)'", available: file.recordingNames)
+        }
         guard !names.isEmpty else { throw NeuroIOError.badValue(file.path, field: "recordings", detail: "no recordings to build a connectome from") }
         struct Worm { var name: String; var neurons: [String]; var z: Matrix; var rate: Double }
         var worms: [Worm] = []

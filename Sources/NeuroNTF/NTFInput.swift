@@ -7,8 +7,8 @@ import NeuroTensor
 public enum TensorRecipe: Sendable {
     /// The array in the file as it is (NPY, `file.h5:/dataset`, `file.nc:variable`).
     case array
-    /// Trials cut from a homogenized file.
-    case trials(TrialEpochs, shiftToNonnegative: Bool)
+    /// Trials cut from a homogenized file (of the named recordings; nil: all).
+    case trials(TrialEpochs, shiftToNonnegative: Bool, recordings: [String]? = nil)
     /// The dynamic-connectome affinity tensor of a homogenized calcium file.
     case connectome(ConnectomeOptions)
 }
@@ -34,8 +34,9 @@ public enum NTFInput {
             labelled = LabelledTensor(tensor: DenseTensor(shape: array.shape, values: array.values), mask: nil,
                                       axes: array.shape.enumerated().map { ModeAxis.indexed("dim\($0.offset)", count: $0.element) },
                                       kind: "array")
-        case let .trials(epochs, shift):
-            labelled = try TrialTensor.build(from: CommonFormatFile(path: location), epochs: epochs, shiftToNonnegative: shift)
+        case let .trials(epochs, shift, recordings):
+            labelled = try TrialTensor.build(from: CommonFormatFile(path: location), epochs: epochs, recordings: recordings,
+                                             shiftToNonnegative: shift)
         case .connectome(let options):
             labelled = try ConnectomeTensor.build(from: CommonFormatFile(path: location), options: options)
         }

@@ -10,14 +10,7 @@ public enum NTFOutputFile {
     public static func write(_ result: NTFResult, to path: String, inputs: [String], provenance: Provenance,
                              parameters: String, recordTiming: Bool = false) throws {
         let best = result.selected.best
-        let checksums = try inputs.map { try FileChecksum.sha256(of: $0) }
-        var attributes: [(key: String, value: AttributeValue)] = [
-            ("title", .text("neurotool ntf")),
-            ("neurotool_version", .text(provenance.toolVersion)),
-            ("command_line", .text(provenance.commandLine)),
-            ("input_files", .text(inputs.joined(separator: "\n"))),
-            ("input_sha256", .text(checksums.joined(separator: "\n"))),
-            ("parameters", .text(parameters)),
+        var attributes = try provenance.attributes(title: "neurotool ntf", inputs: inputs, parameters: parameters) + [
             ("tensor", .text(result.input.kind)),
             ("shape", .text(result.input.tensor.shape.map(String.init).joined(separator: "x"))),
             ("mode_names", .text(result.input.axes.map(\.name).joined(separator: ","))),

@@ -21,6 +21,9 @@ public enum TrialTensor {
     public static func build(from file: CommonFormatFile, epochs: TrialEpochs, recordings: [String]? = nil,
                              shiftToNonnegative: Bool = false) throws -> LabelledTensor {
         let names = recordings ?? file.recordingNames
+        for name in names where !file.recordingNames.contains(name) {
+            throw NeuroIOError.missingKey(file.path, key: "recording '\(name)'", available: file.recordingNames)
+        }
         guard !names.isEmpty else { throw NeuroIOError.badValue(file.path, field: "recordings", detail: "no recordings") }
         let loaded = try names.map { try file.recording($0) }
         let rate = loaded[0].samplingRate

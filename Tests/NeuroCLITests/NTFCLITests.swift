@@ -159,6 +159,14 @@ struct NTFCLITests {
         """, "\(dir)/c.nc"])
         #expect(py.status == 0, "\(py.stderr)")
         #expect(py.stdout.contains("min_worms=3"))
+        // --recordings restricts the worms; an unknown name is a one-line error naming the file.
+        let two = try TestSupport.neurotool(["ntf", homogenized, "--tensor", "connectome", "--window", "60", "--recordings", "kato2015_worm1,kato2015_worm2",
+                                             "-o", "\(dir)/two.nc", "--rank", "1", "--iterations", "20", "-q"])
+        #expect(two.status == 0, "\(two.stderr)")
+        let worms = try TestSupport.run(TestSupport.python, ["-c", "import sys, xarray as xr; print([str(w) for w in xr.open_dataset(sys.argv[1])['worm'].values])", "\(dir)/two.nc"])
+        #expect(worms.stdout.contains("['kato2015_worm1', 'kato2015_worm2']"), "\(worms.stdout)")
+        let bad = try TestSupport.neurotool(["ntf", homogenized, "--tensor", "connectome", "--recordings", "nope", "-o", "\(dir)/bad.nc", "--rank", "1"])
+        #expect(bad.status != 0 && bad.stderr.contains("no recording 'nope'"), "\(bad.stderr)")
         let html = try String(contentsOfFile: "\(dir)/report/ntf.html", encoding: .utf8)
         #expect(html.contains("affinity matrix ordered by community"))
         #expect(html.contains("<svg"))

@@ -36,16 +36,16 @@ struct ChunkCompressor {
         let results = UnsafeMutablePointer<[UInt8]?>.allocate(capacity: count)
         results.initialize(repeating: nil, count: count)
         defer { results.deinitialize(count: count); results.deallocate() }
-        let output = UnsafeSendablePointer(results)
+        let output = UnsafeSendable(results)
         // Channel-major copy (tiled transpose), so each chunk reads one contiguous run of samples.
         let channelMajor = Self.transpose(block, rows: rows)
         channelMajor.withUnsafeBufferPointer { values in
-            let input = UnsafeSendableBuffer(values)
+            let input = UnsafeSendable(values)
             DispatchQueue.concurrentPerform(iterations: count) { task in
                 let (r, c) = task.quotientAndRemainder(dividingBy: columns)
                 let first = c * rows.count + r * chunkRows
                 let length = min(chunkRows, rows.count - r * chunkRows)
-                output.pointer[task] = compressChunk(UnsafeBufferPointer(rebasing: input.buffer[first..<(first + length)]))
+                output.wrapped[task] = compressChunk(UnsafeBufferPointer(rebasing: input.wrapped[first..<(first + length)]))
             }
         }
         return (0..<count).compactMap { task in
@@ -106,15 +106,4 @@ struct ChunkCompressor {
         stored.removeLast(stored.count - length)
         return stored
     }
-}
-
-/// Pointers handed to `concurrentPerform`, where each iteration touches its own elements only.
-private struct UnsafeSendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
-}
-
-private struct UnsafeSendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<T>
-    init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
 }
