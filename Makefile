@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := pkg-config libhdf5-dev libnetcdf-dev libfftw3-dev libopenblas-dev liblapacke-dev zlib1g-dev libdeflate-dev
+APT_PACKAGES := pkg-config libhdf5-dev libnetcdf-dev libfftw3-dev libopenblas-dev liblapacke-dev zlib1g-dev libdeflate-dev libmatio-dev
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 NEUROTOOL := .build/release/neurotool

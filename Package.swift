@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CMatio", pkgConfig: "matio", providers: [.apt(["libmatio-dev"])]),
 
         // MARK: - Libraries (all the logic lives here)
         /// Plain data types (recordings, channels, events, provenance), canonical neuron names, errors.
@@ -38,9 +39,9 @@ let package = Package(
         ]),
         /// Signal processing on time series: interpolation, resampling, smoothing, normalisation.
         .target(name: "NeuroDSP", dependencies: ["NeuroCore", "NeuroLinAlg", "NeuroSpectral"]),
-        /// File formats: one folder per format, and the common NetCDF-4 format; the only importer of HDF5/NetCDF.
+        /// File formats: one folder per format, and the common NetCDF-4 format; the only importer of HDF5/NetCDF/matio.
         .target(name: "NeuroIO", dependencies: [
-            "NeuroCore", "CHDF5", "CNetCDF", "CLibDeflate", .product(name: "Crypto", package: "swift-crypto"),
+            "NeuroCore", "CHDF5", "CMatio", "CNetCDF", "CLibDeflate", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         /// The homogenization pipeline: readers -> label cleaning -> smoothing -> resampling -> common format.
         .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroReport", "NeuroSpectral"]),

@@ -89,7 +89,7 @@ public enum Readers {
     ]
 
     /// Every reader of continuous (EEG/MEG) recordings.
-    public static let continuous: [any ContinuousReader.Type] = [EDFReader.self, BrainVisionReader.self, NWBEcephysReader.self, FIFReader.self]
+    public static let continuous: [any ContinuousReader.Type] = [EDFReader.self, BrainVisionReader.self, NWBEcephysReader.self, FIFReader.self, EEGLABReader.self]
 
     /// The reader called `name`.
     public static func named(_ name: String) -> (any RecordingReader.Type)? {
@@ -124,9 +124,6 @@ public enum Readers {
         if let reader = all.first(where: { $0.recognizes(path: path, header: header) }) { return reader }
         if let reader = continuous.first(where: { $0.recognizes(path: path, header: header) }) {
             throw NeuroIOError.unsupported(path, detail: "is a continuous \(reader.name) recording; open it with Readers.openContinuous")
-        }
-        if MATLABv5.isMATv5(header) {
-            throw NeuroIOError.unsupported(path, detail: "MATLAB v5 MAT-files are not supported yet; save with '-v7.3' or export to HDF5")
         }
         throw NeuroIOError.unsupported(path, detail: "unrecognised format (readers: \(all.map { $0.name }.joined(separator: ", ")); give one with reader=NAME)")
     }
@@ -164,13 +161,5 @@ enum FileHeader {
 
     static func pathExtension(_ path: String) -> String {
         (path as NSString).pathExtension.lowercased()
-    }
-}
-
-/// MATLAB v5 detection (its reader is not implemented yet).
-enum MATLABv5 {
-    static func isMATv5(_ header: [UInt8]) -> Bool {
-        header.count >= 128 && String(decoding: header.prefix(10), as: UTF8.self).hasPrefix("MATLAB 5.0")
-            && !FileHeader.isHDF5(header, at: 512)
     }
 }

@@ -165,4 +165,23 @@ struct EEGReportTests {
         }
         #expect(!markdown.contains("Coverage"))
     }
+
+    @Test("an MEG file's report plots magnetometers and gradiometers, each in its own unit")
+    func megReportPage() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var options = HomogenizeOptions()
+        options.continuous.lowFrequency = 1
+        options.continuous.highFrequency = 40
+        _ = try Homogenizer.run(inputs: [HomogenizationInput(path: TestSupport.path("Tests/Fixtures/fif/meg_raw.fif"))], output: "\(dir)/meg.nc",
+                                title: "meg", options: options, provenance: Provenance(toolVersion: "test", commandLine: "t"))
+        let report = try HomogenizationReport.make(from: "\(dir)/meg.nc")
+        try report.write(directory: dir, name: "page")
+        for (kind, unit) in [("meg_mag", "fT"), ("meg_grad", "fT/cm"), ("eeg", "µV")] {
+            for stage in ["before", "after", "psd"] {
+                #expect(FileManager.default.fileExists(atPath: "\(dir)/figures/page/\(kind)-\(stage)-meg_raw.svg"), "\(kind)-\(stage)")
+            }
+            let after = try String(contentsOfFile: "\(dir)/figures/page/\(kind)-after-meg_raw.svg", encoding: .utf8)
+            #expect(after.contains("Hz, \(unit))"), "\(kind) unit")
+        }
+    }
 }

@@ -1,139 +1,83 @@
 import NeuroCore
 import Foundation
 
-/// A MATLAB value decoded from a v7.3 (HDF5) MAT-file.
+/// Reads calcium recordings from MAT-files — v7.3 (HDF5) and v5 (through libmatio) alike — in the
+/// layouts of the published C. elegans datasets.
 ///
-/// MATLAB stores arrays column-major with their dimensions reversed in HDF5, so the HDF5 C-order
-/// buffer *is* MATLAB's column-major buffer; ``dims`` are MATLAB's (rows first).
-indirect enum MATValue {
-    /// Numeric or logical array, column-major.
-    case numeric(dims: [Int], values: [Double])
-    /// A char array (a row of text).
-    case text(String)
-    /// A cell array, elements column-major, decoded lazily.
-    case cell(MATCell)
-    /// A scalar struct (field name → value).
-    case structure([String: MATValue], order: [String])
-    /// `[]`, `{}` or `''`.
-    case empty
-
-    var className: String {
-        switch self {
-        case .numeric: return "numeric array"
-        case .text: return "char array"
-        case .cell: return "cell array"
-        case .structure: return "struct"
-        case .empty: return "empty array"
-        }
-    }
-
-    /// All texts inside (a char array, or a cell of char arrays, recursively).
-    var texts: [String] {
-        switch self {
-        case .text(let s): return [s]
-        case .cell(let c): return (0..<c.count).flatMap { (try? c.element($0).texts) ?? [] }
-        default: return []
-        }
-    }
-}
-
-/// A MATLAB cell array: references to its elements, decoded on demand.
-struct MATCell {
-    let dims: [Int]
-    let references: [HDF5Object]
-    let decoder: MATLABDecoder
-    var count: Int { references.count }
-
-    func element(_ i: Int) throws -> MATValue { try decoder.decode(references[i]) }
-}
-
-/// Turns HDF5 objects of a MAT-file into ``MATValue``s.
-struct MATLABDecoder {
-    let file: HDF5File
-
-    func decode(_ object: HDF5Object) throws -> MATValue {
-        switch object {
-        case .group(let g):
-            let names = try g.childNames().filter { !$0.hasPrefix("#") }
-            var fields: [String: MATValue] = [:]
-            for name in names { fields[name] = try decode(try g.child(name)) }
-            return .structure(fields, order: names)
-        case .dataset(let d):
-            let cls = d.stringAttribute("MATLAB_class") ?? ""
-            if (d.numericAttribute("MATLAB_empty")?.first ?? 0) != 0 { return .empty }
-            let dims = Array(d.shape.reversed())
-            if d.elementClass == .reference || cls == "cell" {
-                return .cell(MATCell(dims: dims, references: try d.readReferences(), decoder: self))
-            }
-            if cls == "char" {
-                let codes = try d.readDoubles().map { UInt16(clamping: Int($0)) }
-                return .text(String(decoding: codes, as: UTF16.self))
-            }
-            if d.elementClass == .string { return .text(try d.readStrings().joined()) }
-            return .numeric(dims: dims, values: try d.readDoubles())
-        }
-    }
-}
-
-/// Reads calcium recordings from MATLAB v7.3 MAT-files (HDF5 with a 512-byte MATLAB header), in the
-/// layouts of the published C. elegans datasets (Kato 2015, Nichols 2017, Skora 2018, Kaplan 2020,
-/// Uzel 2022): a struct (or the file root) with per-worm cell arrays of neuron IDs, trace matrices and
-/// time vectors.
-///
-/// Options:
-/// - `struct`: the struct holding the fields (default: the root if it has them, else the only struct);
-/// - `ids`, `traces`, `time`: field names (defaults: the first present of `IDs`/`NeuronNames`/`ID`,
-///   `traces`/`deltaFOverF_bc`/`deltaFOverF`, `timeVectorSeconds`/`tv`/`time`);
-/// - `rate`: sampling rate in Hz when the file has no time vector.
-///
-/// Traces are `time × neurons`; a matrix stored `neurons × time` is transposed when the time vector
-/// makes that unambiguous. An ID entry holding several names is kept as ambiguous candidates.
+/// Layouts (option `layout`, recognised from the variables when absent):
+/// - `cells` — Kato 2015, Nichols 2017, Skora 2018, Kaplan 2020, Uzel 2022, and a plain matrix: a
+///   struct (or the file's top level) with per-worm cell arrays (or single values) of neuron IDs,
+///   trace matrices and time vectors. Options `struct`, `ids`, `traces`, `time` name them (defaults:
+///   the first present of `IDs`/`NeuronNames`/`ID`…, `traces`/`deltaFOverF_bc`/`deltaFOverF`…,
+///   `timeVectorSeconds`/`tv`/`time`…); `rate` in Hz when there is no time vector. Traces are
+///   `time × neurons`; a matrix stored `neurons × time` is transposed when the time vector makes that
+///   unambiguous. An ID entry holding several names is kept as ambiguous candidates.
+/// - `neuropal` — Yemini 2021 (``MATLABNeuroPALLayout``): `fps`, `files`, `neurons`, `norm_traces`.
+/// - `lin` — Lin 2023 (``MATLABLinLayout``): `proofread_neurons`, `corrected_F`, `times`, `use_flag`.
 public enum MATLABReader: RecordingReader {
     public static let name = "matlab"
-    public static let summary = "MATLAB v7.3 MAT-file with per-worm cells of IDs, traces and time vectors (Kato 2015 style)"
-    public static let optionKeys = ["struct", "ids", "traces", "time", "rate"]
+    public static let summary = "MATLAB MAT-file, v7.3 or v5: per-worm cells (Kato 2015 style), NeuroPAL (Yemini 2021) or Lin 2023 layouts"
+    public static let optionKeys = ["layout", "struct", "ids", "traces", "time", "rate"]
+    static let layouts = ["cells", "neuropal", "lin"]
 
     static let idKeys = ["IDs", "NeuronNames", "ID", "neuron_names", "neuronIDs"]
     static let traceKeys = ["traces", "deltaFOverF_bc", "deltaFOverF", "traces_bc", "trace", "data"]
     static let timeKeys = ["timeVectorSeconds", "tv", "time", "timeVector", "t"]
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
-        FileHeader.pathExtension(path) == "mat" && FileHeader.isHDF5(header, at: 512)
+        FileHeader.pathExtension(path) == "mat" && MATFile.version(header: header) != nil
     }
 
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
-        let file = try HDF5File(path: path)
-        let decoder = MATLABDecoder(file: file)
-        let root = try file.group(at: "/")
-        let topNames = try root.childNames().filter { !$0.hasPrefix("#") }
-        let container: HDF5Group
+        let (root, version) = try MATFile.open(path)
+        let layout = options["layout"] ?? detectLayout(root.fieldNames)
+        switch layout {
+        case "neuropal": return try MATLABNeuroPALLayout.open(path, root: root, version: version)
+        case "lin": return try MATLABLinLayout.open(path, root: root, version: version)
+        case "cells": return try openCells(path, root: root, version: version, options: options)
+        default:
+            throw NeuroIOError.badValue(path, field: "option layout", detail: "'\(layout)' is not one of \(layouts.joined(separator: ", "))")
+        }
+    }
+
+    /// The layout the top-level variables point to.
+    static func detectLayout(_ names: [String]) -> String {
+        if names.contains("norm_traces") && names.contains("neurons") { return "neuropal" }
+        if names.contains("corrected_F") && names.contains("proofread_neurons") { return "lin" }
+        return "cells"
+    }
+
+    static func openCells(_ path: String, root: MATStruct, version: MATFile.Version, options: ReaderOptions) throws -> any RecordingSource {
+        let topNames = root.fieldNames
+        let container: MATStruct
         if let structName = options["struct"] {
-            guard topNames.contains(structName) else {
-                throw NeuroIOError.missingKey(path, key: "variable '\(structName)'", available: topNames)
+            guard case .structure(let s)? = try root.field(structName) else {
+                throw NeuroIOError.missingKey(path, key: "struct variable '\(structName)'", available: topNames)
             }
-            container = try file.group(at: "/" + structName)
+            container = s
         } else if topNames.contains(where: { traceKeys.contains($0) }) {
             container = root
         } else {
-            var structs: [HDF5Group] = []
-            for n in topNames { if case .group(let g) = try root.child(n) { structs.append(g) } }
+            var structs: [MATStruct] = []
+            for n in topNames { if case .structure(let s)? = try root.field(n) { structs.append(s) } }
             guard structs.count == 1 else {
                 throw NeuroIOError.missingKey(path, key: structs.isEmpty ? "struct or trace variable" : "single struct (several found; give struct=NAME)",
                                               available: topNames)
             }
             container = structs[0]
         }
-        let fields = try container.childNames().filter { !$0.hasPrefix("#") }
+        let fields = container.fieldNames
+        let where_ = container.name.isEmpty ? "the file" : "'\(container.name)'"
         func pick(_ option: String, _ defaults: [String], required: Bool) throws -> String? {
             if let chosen = options[option] {
                 guard fields.contains(chosen) else {
-                    throw NeuroIOError.missingKey(path, key: "field '\(chosen)' in '\(container.name)'", available: fields)
+                    throw NeuroIOError.missingKey(path, key: "field '\(chosen)' in \(where_)", available: fields)
                 }
                 return chosen
             }
             if let found = defaults.first(where: fields.contains) { return found }
             if required {
-                throw NeuroIOError.missingKey(path, key: "field for \(option) (tried \(defaults.joined(separator: ", "))) in '\(container.name)'",
+                throw NeuroIOError.missingKey(path, key: "field for \(option) (tried \(defaults.joined(separator: ", "))) in \(where_)",
                                               available: fields)
             }
             return nil
@@ -144,15 +88,20 @@ public enum MATLABReader: RecordingReader {
         let rate = try options.number("rate", file: path)
         if let r = rate, r <= 0 { throw NeuroIOError.badValue(path, field: "option rate", detail: "must be positive") }
 
-        func field(_ key: String) throws -> MATValue { try decoder.decode(try container.child(key)) }
-        let traces = try field(traceKey), ids = try field(idKey)
-        let time = try timeKey.map(field)
-        return MATLABSource(path: path, traces: traces, ids: ids, time: time, rate: rate,
-                            keys: (traceKey, idKey, timeKey ?? "rate"))
+        func field(_ key: String) throws -> MATValue { try container.field(key) ?? .empty }
+        return MATLABSource(path: path, traces: try field(traceKey), ids: try field(idKey), time: try timeKey.map(field), rate: rate,
+                            keys: (traceKey, idKey, timeKey ?? "rate"), version: version)
+    }
+
+    /// A MATLAB column-major `rows × columns` buffer as a row-major matrix.
+    static func matrix(columnMajor values: [Double], rows: Int, columns: Int) -> Matrix {
+        var data = Matrix(rows: rows, columns: columns)
+        for c in 0..<columns { for r in 0..<rows { data.values[r * columns + c] = values[c * rows + r] } }
+        return data
     }
 }
 
-/// The worms of one MAT-file: element `i` of each per-worm cell, or the single values.
+/// The worms of one MAT-file in the `cells` layout: element `i` of each per-worm cell, or the single values.
 struct MATLABSource: RecordingSource {
     let path: String
     let traces: MATValue
@@ -160,18 +109,21 @@ struct MATLABSource: RecordingSource {
     let time: MATValue?
     let rate: Double?
     let keys: (traces: String, ids: String, time: String)
+    let version: MATFile.Version
     var readerName: String { MATLABReader.name }
 
     /// Per-worm cells when the traces field is a cell of matrices, else one worm (decided once, at open).
     let isPerWorm: Bool
 
-    init(path: String, traces: MATValue, ids: MATValue, time: MATValue?, rate: Double?, keys: (traces: String, ids: String, time: String)) {
+    init(path: String, traces: MATValue, ids: MATValue, time: MATValue?, rate: Double?,
+         keys: (traces: String, ids: String, time: String), version: MATFile.Version) {
         self.path = path
         self.traces = traces
         self.ids = ids
         self.time = time
         self.rate = rate
         self.keys = keys
+        self.version = version
         if case .cell(let c) = traces, c.count > 0, case .numeric = (try? c.element(0)) ?? .empty {
             isPerWorm = true
         } else {
@@ -196,8 +148,10 @@ struct MATLABSource: RecordingSource {
             }
             return try c.element(index)
         }
-        guard case .numeric(let dims, let values) = try element(traces, keys.traces), dims.count == 2 else {
-            throw NeuroIOError.badValue(path, field: "\(keys.traces){\(index + 1)}", detail: "expected a 2-D numeric matrix")
+        let suffix = isPerWorm ? "{\(index + 1)}" : ""
+        let traceValue = try element(traces, keys.traces)
+        guard case .numeric(let dims, let values) = traceValue, dims.count == 2 else {
+            throw NeuroIOError.badValue(path, field: "\(keys.traces)\(suffix)", detail: "expected a 2-D numeric matrix, found a \(traceValue.className)")
         }
         // Labels: a cell with one entry per neuron; each entry a char array, a cell of candidates, or empty.
         let idValue = try element(ids, keys.ids)
@@ -207,13 +161,14 @@ struct MATLABSource: RecordingSource {
         case .text(let s): candidates = [[s]]
         case .empty: candidates = []
         default:
-            throw NeuroIOError.badValue(path, field: "\(keys.ids){\(index + 1)}", detail: "expected a cell of neuron IDs, found a \(idValue.className)")
+            throw NeuroIOError.badValue(path, field: "\(keys.ids)\(suffix)", detail: "expected a cell of neuron IDs, found a \(idValue.className)")
         }
         // Time vector (seconds) or a rate.
         var timestamps: [Double]? = nil
         if let time {
-            guard case .numeric(_, let t) = try element(time, keys.time) else {
-                throw NeuroIOError.badValue(path, field: "\(keys.time){\(index + 1)}", detail: "expected a numeric time vector")
+            let value = try element(time, keys.time)
+            guard case .numeric(_, let t) = value else {
+                throw NeuroIOError.badValue(path, field: "\(keys.time)\(suffix)", detail: "expected a numeric time vector, found a \(value.className)")
             }
             timestamps = t
         }
@@ -227,13 +182,12 @@ struct MATLABSource: RecordingSource {
             colMajor = transposed
             swap(&rows, &columns)
         }
-        // Column-major (MATLAB) to row-major (time, channel).
-        var data = Matrix(rows: rows, columns: columns)
-        for c in 0..<columns { for r in 0..<rows { data.values[r * columns + c] = colMajor[c * rows + r] } }
+        let data = MATLABReader.matrix(columnMajor: colMajor, rows: rows, columns: columns)
         let times = timestamps ?? (0..<rows).map { Double($0) / rate! }
         let labels = candidates.map { $0.count == 1 ? $0[0] : $0.joined(separator: "/") }
         let recording = RawRecording(name: name, labels: labels, labelCandidates: candidates, timestamps: times, data: data,
-                                     attributes: ["matlab_fields": "\(keys.ids), \(keys.traces), \(keys.time)"])
+                                     attributes: ["matlab_fields": "\(keys.ids), \(keys.traces), \(keys.time)",
+                                                  "matlab_version": version.rawValue, "matlab_layout": "cells"])
         try recording.validate(source: path)
         return recording
     }

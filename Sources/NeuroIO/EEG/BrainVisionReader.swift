@@ -34,17 +34,10 @@ final class BrainVisionSource: ContinuousSource {
     private(set) var events: [Event] = []
     private(set) var attributes: [String: String] = [:]
 
-    private enum Format: String { case int16 = "INT_16", uint16 = "UINT_16", int32 = "INT_32", float32 = "IEEE_FLOAT_32" }
-    private let format: Format
-    private let vectorized: Bool
-    private let dataPath: String
-    private let handle: FileHandle
-    private let sampleCount: Int
-    private var scales: [Double] = []
+    private let samples: BinarySampleFile
     private let samplesPerBlock: Int
-    private var bytesPerSample: Int { format == .int32 || format == .float32 ? 4 : 2 }
 
-    var blockCount: Int { (sampleCount + samplesPerBlock - 1) / samplesPerBlock }
+    var blockCount: Int { (samples.sampleCount + samplesPerBlock - 1) / samplesPerBlock }
 
     init(path: String) throws {
         self.path = path
@@ -61,7 +54,7 @@ final class BrainVisionSource: ContinuousSource {
             return v
         }
         let directory = (path as NSString).deletingLastPathComponent
-        dataPath = (directory as NSString).appendingPathComponent(try require("Common Infos", "DataFile"))
+        let dataPath = (directory as NSString).appendingPathComponent(try require("Common Infos", "DataFile"))
         let markerName = value("Common Infos", "MarkerFile")
         let dataFormat = value("Common Infos", "DataFormat") ?? "BINARY"
         guard dataFormat.uppercased() == "BINARY" else {
@@ -71,12 +64,11 @@ final class BrainVisionSource: ContinuousSource {
         guard orientation == "MULTIPLEXED" || orientation == "VECTORIZED" else {
             throw NeuroIOError.unsupported(path, detail: "DataOrientation=\(orientation) is not supported")
         }
-        vectorized = orientation == "VECTORIZED"
+        let vectorized = orientation == "VECTORIZED"
         let formatText = value("Binary Infos", "BinaryFormat") ?? "INT_16"
-        guard let format = Format(rawValue: formatText.uppercased()) else {
+        guard let format = BinarySampleFile.Format(rawValue: formatText.uppercased()) else {
             throw NeuroIOError.unsupported(path, detail: "BinaryFormat=\(formatText) is not supported (INT_16, UINT_16, INT_32, IEEE_FLOAT_32)")
         }
-        self.format = format
         guard let channelCount = Int(try require("Common Infos", "NumberOfChannels")), channelCount > 0 else {
             throw NeuroIOError.badValue(path, field: "NumberOfChannels", detail: "not a positive integer")
         }
@@ -85,6 +77,7 @@ final class BrainVisionSource: ContinuousSource {
         }
         let rate = 1e6 / interval
 
+        var scales: [Double] = []
         // Channels: Ch<n>=<name>,<reference>,<resolution>,<unit>
         let channelInfos = header.sections["Channel Infos"] ?? [:]
         for i in 1...channelCount {
@@ -110,21 +103,10 @@ final class BrainVisionSource: ContinuousSource {
                                       attributes: ["reference": fields.count > 1 ? fields[1] : "", "resolution": resolutionText, "unit": unit]))
         }
 
-        // Data size.
-        guard FileManager.default.fileExists(atPath: dataPath) else {
-            throw NeuroIOError.badValue(path, field: "DataFile", detail: "'\((dataPath as NSString).lastPathComponent)' not found")
-        }
-        try FileChecks.requireNonEmptyFile(dataPath)
-        guard let handle = FileHandle(forReadingAtPath: dataPath) else { throw NeuroIOError.corrupt(dataPath, detail: "cannot open data file") }
-        self.handle = handle
-        let size = (try? FileManager.default.attributesOfItem(atPath: dataPath)[.size] as? NSNumber)?.intValue ?? 0
-        let frame = channelCount * (format == .int32 || format == .float32 ? 4 : 2)
-        guard size % frame == 0 else {
-            throw NeuroIOError.corrupt(dataPath, detail: "\(size) bytes is not a whole number of \(channelCount)-channel \(format.rawValue) samples (truncated?)")
-        }
-        sampleCount = size / frame
-        for k in signals.indices { signals[k].sampleCount = sampleCount }
-        samplesPerBlock = max(1, min(sampleCount, (1 << 20) / frame))
+        // Data.
+        samples = try BinarySampleFile(path: dataPath, format: format, vectorized: vectorized, scales: scales, namedBy: "DataFile", in: path)
+        for k in signals.indices { signals[k].sampleCount = samples.sampleCount }
+        samplesPerBlock = samples.samplesPerMebibyte
         attributes = ["binary_format": format.rawValue, "orientation": orientation, "data_file": dataPath,
                       "codepage": header.codepage]
 
@@ -156,37 +138,13 @@ final class BrainVisionSource: ContinuousSource {
         }
     }
 
-    deinit { try? handle.close() }
+    deinit { samples.close() }
 
-    var companionPaths: [String] { [dataPath] + (attributes["marker_file"].map { [$0] } ?? []) }
+    var companionPaths: [String] { [samples.path] + (attributes["marker_file"].map { [$0] } ?? []) }
 
     func readBlock(_ index: Int) throws -> [[Double]] {
-        let first = index * samplesPerBlock, count = min(samplesPerBlock, sampleCount - first)
-        let channels = signals.count, size = bytesPerSample
-        var out = (0..<channels).map { _ in [Double](repeating: 0, count: count) }
-        if vectorized {
-            for c in 0..<channels {
-                let bytes = try EDFSource.read(handle, at: (c * sampleCount + first) * size, count: count * size,
-                                               path: dataPath, what: "samples \(first)–\(first + count) of channel \(c + 1)")
-                for i in 0..<count { out[c][i] = decode(bytes, at: i * size) * scales[c] }
-            }
-        } else {
-            let bytes = try EDFSource.read(handle, at: first * channels * size, count: count * channels * size,
-                                           path: dataPath, what: "samples \(first)–\(first + count)")
-            for i in 0..<count { for c in 0..<channels { out[c][i] = decode(bytes, at: (i * channels + c) * size) * scales[c] } }
-        }
-        return out
-    }
-
-    private func decode(_ bytes: [UInt8], at p: Int) -> Double {
-        switch format {
-        case .int16: return Double(Int16(bitPattern: UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8))
-        case .uint16: return Double(UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8)
-        case .int32:
-            return Double(Int32(bitPattern: UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24))
-        case .float32:
-            return Double(Float(bitPattern: UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24))
-        }
+        let first = index * samplesPerBlock
+        return try samples.read(first: first, count: min(samplesPerBlock, samples.sampleCount - first))
     }
 
     /// An INI-style BrainVision file: its first line, codepage and `[Section] key=value` pairs.

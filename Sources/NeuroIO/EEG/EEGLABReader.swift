@@ -1,0 +1,178 @@
+import Foundation
+import NeuroCore
+
+/// Reads EEGLAB datasets: a `.set` MAT-file (v5 through libmatio, or v7.3 through HDF5) with its
+/// samples embedded or in a separate `.fdt` file. Follows MNE's `read_raw_eeglab`:
+///
+/// - The fields are those of the `EEG` variable, or the file's top-level variables (newer EEGLAB).
+/// - Samples are microvolts, scaled to volts. An `.fdt` holds float32 samples, multiplexed, and is
+///   looked for beside the `.set` under the name `data` gives.
+/// - Channels come from `chanlocs` (`labels`; `type` when it names a known type, else from the label);
+///   positions from `X`, `Y`, `Z` (EEGLAB's X points to the nose, Y to the left ear) turned into head
+///   coordinates as MNE does, `(−Y, X, Z)`, in metres (millimetres when the head radius says so).
+/// - Events become events: label `type`, onset `(latency − 1) / srate`, duration `duration / srate`.
+/// - Only continuous datasets (`trials` = 1) are read; epoched sets are refused.
+public enum EEGLABReader: ContinuousReader {
+    public static let name = "eeglab"
+    public static let summary = "EEGLAB .set (MAT v5 or v7.3) with embedded samples or a .fdt file"
+    public static let optionKeys: [String] = []
+
+    public static func recognizes(path: String, header: [UInt8]) -> Bool {
+        FileHeader.pathExtension(path) == "set" && MATFile.version(header: header) != nil
+    }
+
+    public static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource {
+        try EEGLABSource(path: path)
+    }
+}
+
+final class EEGLABSource: ContinuousSource {
+    let path: String
+    let readerName = EEGLABReader.name
+    let recordingName: String
+    private(set) var signals: [SignalInfo] = []
+    private(set) var events: [Event] = []
+    private(set) var attributes: [String: String] = [:]
+
+    /// Samples in a `.fdt` file, or embedded (channels × samples, column-major, microvolts).
+    private enum Samples {
+        case file(BinarySampleFile)
+        case embedded([Double])
+    }
+    private let samples: Samples
+    private let sampleCount: Int
+    private let samplesPerBlock: Int
+
+    var blockCount: Int { (sampleCount + samplesPerBlock - 1) / samplesPerBlock }
+
+    init(path: String) throws {
+        self.path = path
+        recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let (root, version) = try MATFile.open(path)
+        if root.fieldNames.contains("ALLEEG") {
+            throw NeuroIOError.unsupported(path, detail: "holds an ALLEEG array of datasets; save one dataset per .set")
+        }
+        let eeg: MATStruct
+        if case .structure(let s)? = try root.field("EEG") { eeg = s } else { eeg = root }
+
+        func number(_ field: String) throws -> Double {
+            guard let value = try eeg.field(field) else {
+                throw NeuroIOError.missingKey(path, key: "EEGLAB field '\(field)'", available: eeg.fieldNames)
+            }
+            guard let x = value.scalar, x.isFinite else {
+                throw NeuroIOError.badValue(path, field: field, detail: "expected a number, found a \(value.className)")
+            }
+            return x
+        }
+        let rate = try number("srate")
+        guard rate > 0 else { throw NeuroIOError.badValue(path, field: "srate", detail: "must be positive (found \(rate))") }
+        let channelCount = Int(try number("nbchan")), pointCount = Int(try number("pnts"))
+        let trials = Int((try? number("trials")) ?? 1)
+        guard channelCount > 0, pointCount > 0 else {
+            throw NeuroIOError.badValue(path, field: "nbchan/pnts", detail: "must be positive (\(channelCount) channels, \(pointCount) samples)")
+        }
+        guard trials == 1 else {
+            throw NeuroIOError.unsupported(path, detail: "is epoched (trials=\(trials)); only continuous EEGLAB sets (trials=1) can be homogenized")
+        }
+
+        // Channels.
+        var labels = (0..<channelCount).map { String(format: "EEG %03d", $0) }
+        var types = [String](repeating: "", count: channelCount)
+        var positions = [[Double]?](repeating: nil, count: channelCount)
+        if case .structure(let chanlocs)? = try eeg.field("chanlocs"), let names = try chanlocs.fieldValues("labels"), !names.isEmpty {
+            guard names.count == channelCount else {
+                throw NeuroIOError.badValue(path, field: "chanlocs", detail: "describes \(names.count) channels, nbchan is \(channelCount)")
+            }
+            labels = names.map { $0.texts.first ?? "" }
+            if let t = try chanlocs.fieldValues("type"), t.count == channelCount { types = t.map { $0.texts.first ?? "" } }
+            if let xs = try chanlocs.fieldValues("X"), let ys = try chanlocs.fieldValues("Y"), let zs = try chanlocs.fieldValues("Z"),
+               xs.count == channelCount, ys.count == channelCount, zs.count == channelCount {
+                positions = (0..<channelCount).map { c in
+                    guard let x = xs[c].scalar, let y = ys[c].scalar, let z = zs[c].scalar, x.isFinite, y.isFinite, z.isFinite else { return nil }
+                    return [-y, x, z]
+                }
+                positions = EEGLABSource.inMetres(positions)
+            }
+        }
+        for c in 0..<channelCount {
+            let stated = ChannelKind(rawValue: types[c].trimmingWhitespace().lowercased())
+            let (name, _) = ChannelNaming.normalize(labels[c])
+            var signal = SignalInfo(name: name, originalLabel: labels[c], kind: ChannelNaming.kind(label: labels[c], unit: "V", stated: stated),
+                                    unit: "V", samplingRate: rate, sampleCount: pointCount,
+                                    attributes: types[c].isEmpty ? [:] : ["type": types[c]])
+            signal.position = positions[c]
+            signals.append(signal)
+        }
+
+        // Samples.
+        guard let data = try eeg.field("data") else {
+            throw NeuroIOError.missingKey(path, key: "EEGLAB field 'data'", available: eeg.fieldNames)
+        }
+        let microvolt = 1e-6
+        switch data {
+        case .text(let fileName):
+            let directory = (path as NSString).deletingLastPathComponent
+            let dataPath = (directory as NSString).appendingPathComponent((fileName as NSString).lastPathComponent)
+            let file = try BinarySampleFile(path: dataPath, format: .float32, vectorized: false,
+                                            scales: Array(repeating: microvolt, count: channelCount),
+                                            expectedSamples: pointCount, namedBy: "data", in: path)
+            samples = .file(file)
+            samplesPerBlock = file.samplesPerMebibyte
+            attributes["data_file"] = dataPath
+        case .numeric(let dims, let values):
+            guard dims.count >= 2, dims[0] == channelCount, values.count == channelCount * pointCount else {
+                throw NeuroIOError.badValue(path, field: "data", detail: "is \(dims.map(String.init).joined(separator: "×")); expected \(channelCount)×\(pointCount) (nbchan × pnts)")
+            }
+            samples = .embedded(values)
+            samplesPerBlock = max(1, min(pointCount, (1 << 17) / channelCount))
+        default:
+            throw NeuroIOError.badValue(path, field: "data", detail: "expected a samples matrix or a .fdt file name, found a \(data.className)")
+        }
+        sampleCount = pointCount
+        attributes["matlab_version"] = version.rawValue
+        if let name = try eeg.field("setname")?.texts.first, !name.isEmpty { attributes["setname"] = name }
+
+        // Events.
+        if case .structure(let event)? = try eeg.field("event"), let kinds = try event.fieldValues("type"),
+           let latencies = try event.fieldValues("latency") {
+            let durations = try event.fieldValues("duration")
+            for (k, latency) in latencies.enumerated() {
+                guard let sample = latency.scalar, sample.isFinite else {
+                    throw NeuroIOError.badValue(path, field: "event(\(k + 1)).latency", detail: "expected a sample number, found a \(latency.className)")
+                }
+                let label = kinds[k].texts.first ?? kinds[k].scalar.map { EEGLABSource.numberText($0) } ?? ""
+                let duration = durations.flatMap { k < $0.count ? $0[k].scalar : nil } ?? 0
+                events.append(Event(onset: (sample - 1) / rate, duration: duration.isFinite ? duration / rate : 0, label: label))
+            }
+        }
+    }
+
+    deinit { if case .file(let f) = samples { f.close() } }
+
+    var companionPaths: [String] { if case .file(let f) = samples { return [f.path] }; return [] }
+
+    func readBlock(_ index: Int) throws -> [[Double]] {
+        let first = index * samplesPerBlock, count = min(samplesPerBlock, sampleCount - first)
+        switch samples {
+        case .file(let file):
+            return try file.read(first: first, count: count)
+        case .embedded(let values):
+            let channels = signals.count
+            return (0..<channels).map { c in (first..<(first + count)).map { values[$0 * channels + c] * 1e-6 } }
+        }
+    }
+
+    /// Positions in metres: EEGLAB files state them in millimetres (head radius near 85) or in metres.
+    static func inMetres(_ positions: [[Double]?]) -> [[Double]?] {
+        let radii = positions.compactMap { $0.map { sqrt($0[0] * $0[0] + $0[1] * $0[1] + $0[2] * $0[2]) } }
+        guard !radii.isEmpty else { return positions }
+        let mean = radii.reduce(0, +) / Double(radii.count)
+        guard mean > 1 else { return positions }
+        return positions.map { $0?.map { $0 / 1000 } }
+    }
+
+    /// A numeric event type as EEGLAB and MNE print it (`7`, not `7.0`).
+    static func numberText(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+    }
+}

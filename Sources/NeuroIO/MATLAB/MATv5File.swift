@@ -1,0 +1,156 @@
+import CMatio
+import Foundation
+import NeuroCore
+
+/// A MATLAB v5 MAT-file (MATLAB 5 to 7.2, and what `scipy.io.savemat` writes), read through libmatio.
+///
+/// Each variable is read whole by libmatio when first asked for (v5 variables are single, often
+/// compressed, records), then decoded into ``MATValue``s lazily, cell by cell and field by field.
+final class MATv5File: @unchecked Sendable {
+    let path: String
+    private let mat: OpaquePointer
+    /// Variables already read, kept alive while their decoded values may still refer to them.
+    private var variables: [String: MatioVariable] = [:]
+
+    private static let silenced: Void = { nt_matio_silence() }()
+
+    init(path: String) throws {
+        _ = MATv5File.silenced
+        guard let mat = nativeIOLock.withLock({ Mat_Open(path, Int32(MAT_ACC_RDONLY.rawValue)) }) else {
+            throw NeuroIOError.corrupt(path, detail: "not a readable MATLAB v5 MAT-file (libmatio could not open it)")
+        }
+        self.mat = mat
+        self.path = path
+    }
+
+    deinit {
+        variables.removeAll()
+        _ = nativeIOLock.withLock { Mat_Close(mat) }
+    }
+
+    /// Names of the variables, in file order. A record that cannot be read ends the list with an error
+    /// (a truncated file).
+    func variableNames() throws -> [String] {
+        try nativeIOLock.withLock {
+            guard Mat_Rewind(mat) == 0 else { throw NeuroIOError.corrupt(path, detail: "cannot rewind the MAT-file") }
+            var names: [String] = []
+            while let info = Mat_VarReadNextInfo(mat) {
+                if let name = info.pointee.name { names.append(String(cString: name)) }
+                Mat_VarFree(info)
+            }
+            return names
+        }
+    }
+
+    /// The file's variables as the fields of one struct.
+    func root() throws -> MATStruct {
+        let names = try variableNames()
+        return MATStruct(name: "", dims: [1, 1], fieldNames: names) { name, _ in try self.variable(name) }
+    }
+
+    /// Variable `name`, read and decoded.
+    func variable(_ name: String) throws -> MATValue {
+        let owner: MatioVariable
+        if let known = variables[name] {
+            owner = known
+        } else {
+            guard let pointer = nativeIOLock.withLock({ Mat_VarRead(mat, name) }) else {
+                throw NeuroIOError.corrupt(path, detail: "variable '\(name)' cannot be read (truncated or damaged file?)")
+            }
+            owner = MatioVariable(pointer)
+            variables[name] = owner
+        }
+        return try decode(owner.pointer, owner: owner, name: name)
+    }
+
+    /// One matio variable (or a cell element / struct field inside one) as a ``MATValue``.
+    private func decode(_ v: UnsafeMutablePointer<matvar_t>, owner: MatioVariable, name: String) throws -> MATValue {
+        let rank = Int(v.pointee.rank)
+        let dims = (0..<rank).map { Int(v.pointee.dims[$0]) }
+        let count = dims.reduce(1, *)
+        let cls = v.pointee.class_type
+        if cls == MAT_C_EMPTY || (count == 0 && cls != MAT_C_STRUCT) { return .empty }
+        switch cls {
+        case MAT_C_CELL:
+            return .cell(MATCell(dims: dims, count: count) { i in
+                guard let element = Mat_VarGetCell(v, Int32(i)) else { return .empty }
+                return try self.decode(element, owner: owner, name: "\(name){\(i + 1)}")
+            })
+        case MAT_C_STRUCT:
+            let fieldCount = Int(Mat_VarGetNumberOfFields(v))
+            var fields: [String] = []
+            if fieldCount > 0, let names = Mat_VarGetStructFieldnames(v) {
+                for k in 0..<fieldCount { fields.append(names[k].map { String(cString: $0) } ?? "") }
+            }
+            return .structure(MATStruct(name: name, dims: dims, fieldNames: fields) { field, i in
+                guard i < count, let value = Mat_VarGetStructFieldByName(v, field, i) else { return .empty }
+                return try self.decode(value, owner: owner, name: "\(name)(\(i + 1)).\(field)")
+            })
+        case MAT_C_CHAR:
+            return .text(try characters(v, dims: dims, count: count, name: name))
+        case MAT_C_DOUBLE, MAT_C_SINGLE, MAT_C_INT8, MAT_C_UINT8, MAT_C_INT16, MAT_C_UINT16,
+             MAT_C_INT32, MAT_C_UINT32, MAT_C_INT64, MAT_C_UINT64:
+            guard v.pointee.isComplex == 0 else {
+                throw NeuroIOError.unsupported(path, detail: "'\(name)' is a complex array")
+            }
+            return .numeric(dims: dims, values: try numbers(v, count: count, name: name))
+        case MAT_C_SPARSE:
+            throw NeuroIOError.unsupported(path, detail: "'\(name)' is a sparse matrix (save it full)")
+        default:
+            throw NeuroIOError.unsupported(path, detail: "'\(name)' is a MATLAB object or function handle")
+        }
+    }
+
+    private func numbers(_ v: UnsafeMutablePointer<matvar_t>, count: Int, name: String) throws -> [Double] {
+        guard let data = v.pointee.data else {
+            throw NeuroIOError.corrupt(path, detail: "'\(name)' has no data (truncated file?)")
+        }
+        func convert<T>(_ type: T.Type, _ toDouble: (T) -> Double) throws -> [Double] {
+            guard Int(v.pointee.nbytes) >= count * MemoryLayout<T>.stride else {
+                throw NeuroIOError.corrupt(path, detail: "'\(name)' holds \(v.pointee.nbytes) bytes, fewer than its \(count) elements need")
+            }
+            let typed = data.bindMemory(to: T.self, capacity: count)
+            return (0..<count).map { toDouble(typed[$0]) }
+        }
+        switch v.pointee.data_type {
+        case MAT_T_DOUBLE: return try convert(Double.self) { $0 }
+        case MAT_T_SINGLE: return try convert(Float.self) { Double($0) }
+        case MAT_T_INT8: return try convert(Int8.self) { Double($0) }
+        case MAT_T_UINT8: return try convert(UInt8.self) { Double($0) }
+        case MAT_T_INT16: return try convert(Int16.self) { Double($0) }
+        case MAT_T_UINT16: return try convert(UInt16.self) { Double($0) }
+        case MAT_T_INT32: return try convert(Int32.self) { Double($0) }
+        case MAT_T_UINT32: return try convert(UInt32.self) { Double($0) }
+        case MAT_T_INT64: return try convert(Int64.self) { Double($0) }
+        case MAT_T_UINT64: return try convert(UInt64.self) { Double($0) }
+        default:
+            throw NeuroIOError.unsupported(path, detail: "'\(name)' has an unsupported element type (\(v.pointee.data_type.rawValue))")
+        }
+    }
+
+    private func characters(_ v: UnsafeMutablePointer<matvar_t>, dims: [Int], count: Int, name: String) throws -> String {
+        guard let data = v.pointee.data else {
+            throw NeuroIOError.corrupt(path, detail: "'\(name)' has no data (truncated file?)")
+        }
+        let bytes = Int(v.pointee.nbytes)
+        switch v.pointee.data_type {
+        case MAT_T_UINT16, MAT_T_UTF16, MAT_T_INT16:
+            let codes = Array(UnsafeBufferPointer(start: data.bindMemory(to: UInt16.self, capacity: bytes / 2), count: min(count, bytes / 2)))
+            return MATText.rows(codes: codes, dims: dims)
+        case MAT_T_UINT8, MAT_T_UTF8, MAT_T_INT8:
+            let raw = Array(UnsafeBufferPointer(start: data.bindMemory(to: UInt8.self, capacity: bytes), count: bytes))
+            // One byte per character (ASCII) keeps the column-major layout; multi-byte UTF-8 is a row.
+            if raw.count == count && raw.allSatisfy({ $0 < 0x80 }) { return MATText.rows(codes: raw.map(UInt16.init), dims: dims) }
+            return String(decoding: raw, as: UTF8.self)
+        default:
+            throw NeuroIOError.unsupported(path, detail: "'\(name)' is a char array of an unsupported type")
+        }
+    }
+}
+
+/// A variable libmatio read, freed with it.
+final class MatioVariable {
+    let pointer: UnsafeMutablePointer<matvar_t>
+    init(_ pointer: UnsafeMutablePointer<matvar_t>) { self.pointer = pointer }
+    deinit { nativeIOLock.withLock { Mat_VarFree(pointer) } }
+}
