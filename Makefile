@@ -91,6 +91,8 @@ fixtures: venv
 	$(PYTHON) tools/python/make_ftag_fixtures.py
 	$(PYTHON) tools/python/make_glmhmm_fixtures.py
 	$(PYTHON) tools/python/make_fif_fixtures.py
+	$(PYTHON) tools/python/make_eeglab_fixtures.py
+	$(PYTHON) tools/python/make_matlab_v5_fixtures.py
 
 datasets: venv
 	$(PYTHON) Datasets/celegans/generate.py

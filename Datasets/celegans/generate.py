@@ -19,14 +19,15 @@ What it does
    of neurons, labels a random part of them, and adds the label "dirt" that real
    shared datasets have (zero-padded names, ambiguous IDs, duplicates, typos).
 5. Writes each lab's recordings with that lab's usual file format and writer library
-   (MATLAB v7.3 via hdf5storage, NWB via pynwb, HDF5 via h5py, plain text, CSV,
-   NetCDF-4 via netCDF4-python) plus a suite2p-style mouse recording.
+   (MATLAB v7.3 via hdf5storage, MATLAB v5 via scipy.io, NWB via pynwb, HDF5 via h5py,
+   plain text, CSV, NetCDF-4 via netCDF4-python) plus a suite2p-style mouse recording.
 6. Reads every file back with the peer library and writes the cross-check fixtures
    ``Datasets/celegans/expected/<lab>__<worm>.json`` used by the Swift readers, and
    the dataset ``manifest.json``.
 
-Everything is seeded (numpy ``default_rng`` with seed 2024) and no wall-clock time
-is embedded, so two runs produce byte-identical files (see README.md).
+Everything is seeded (numpy ``default_rng`` with seed 2024; the two MATLAB v5 labs,
+added later, have their own streams so every earlier file stayed the same) and no
+wall-clock time is embedded, so two runs produce byte-identical files (see README.md).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ import h5py
 import hdf5storage
 import netCDF4
 import numpy as np
+import scipy
+import scipy.io
 
 # pynwb / hdmf are imported lazily in write_nwb() (they are slow to import).
 
@@ -92,6 +95,18 @@ HEAD_SWING_CLASSES = ("SMD", "RIV", "SMB", "RME")
 
 # Motor neurons whose numbers are written zero-padded by some labs (VB01, DA09).
 PADDABLE = re.compile(r"^(AS|DA|DB|DD|VA|VB|VC|VD)(\d)$")
+
+# Neurons outside the head (ventral-cord motor neurons, mid-body and tail neurons). The two
+# head-only recordings (yemini2021, lin2023) draw their neurons from the rest.
+VENTRAL_CORD_MOTOR = re.compile(r"^(AS|DA|DB|DD|VA|VB|VC|VD)\d+$")
+NOT_HEAD = {"DVA", "DVB", "DVC", "LUAL", "LUAR", "ALNL", "ALNR", "HSNL", "HSNR", "SDQL", "SDQR",
+            "BDUL", "BDUR", "ALML", "ALMR", "AVM"}
+
+
+def in_head(name: str) -> bool:
+    """Head neuron: not a ventral-cord motor neuron, not posterior (P...: PVC, PHA, PLM, PQR ...),
+    not one of the mid-body/tail neurons in NOT_HEAD."""
+    return not (VENTRAL_CORD_MOTOR.match(name) or name.startswith("P") or name in NOT_HEAD)
 
 
 # --------------------------------------------------------------------------------------
@@ -331,6 +346,7 @@ class WormSpec:
     force: tuple[str, ...] = ()  # extra neurons that must be recorded and labeled
     nan_run: tuple[int, int, int] | None = None  # (column, first row, length)
     start: float | None = None  # fixed first timestamp (for rate-based files)
+    head_only: bool = False  # record only head neurons (in_head)
 
 
 @dataclass
@@ -365,7 +381,7 @@ def make_recording(spec: WormSpec, neurons: list[str], w: np.ndarray,
         list(spec.force) + [n for n, _ in spec.ambiguous] + list(spec.duplicate)
         + [canonical_name(z) for z in spec.zero_pad]))
     avoid = {partner(n) for n, _ in spec.ambiguous} - {None}  # keep partners unlabeled
-    pool = [n for n in neurons if n not in forced]
+    pool = [n for n in neurons if n not in forced and (in_head(n) or not spec.head_only)]
     extra = rng.choice(len(pool), size=spec.n_recorded - len(forced), replace=False)
     recorded = forced + [pool[i] for i in extra]
     order = rng.permutation(len(recorded))  # columns come in no particular order
@@ -665,6 +681,151 @@ def write_nichols(recs: list[Recording], path: Path) -> None:
             trace[:] = single_precision(rec.fluor / f0)
 
 
+# MATLAB v5 MAT-files (scipy.io.savemat). scipy writes the current date into the 116-byte
+# header text; savemat_v5 overwrites it with a fixed one (bytes 116-127 are kept: zero
+# subsystem offset, version 0x0100, endianness tag "IM").
+MATLAB_V5_HEADER_TEXT = (
+    "MATLAB 5.0 MAT-file, Platform: scipy {version}, Created on: Mon Jan 01 12:00:00 2024"
+)
+
+
+def savemat_v5(path: Path, variables: dict, compress: bool) -> None:
+    """Write a MATLAB v5 MAT-file with scipy (compress=True: every variable is one zlib
+    miCOMPRESSED element, what MATLAB's default `save` (-v7) writes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scipy.io.savemat(str(path), variables, format="5", do_compression=compress, oned_as="column")
+    text = MATLAB_V5_HEADER_TEXT.format(version=scipy.__version__).encode("ascii").ljust(116, b" ")
+    assert len(text) == 116
+    with open(path, "r+b") as fh:
+        fh.write(text)
+
+
+def neuron_classes(names: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """NeuroPAL neuron classes: a left/right pair XL, XR is class X with members (XL, XR);
+    any other neuron is a single-sided class of its own (RMED, AVG, RIS, AVL ...).
+    Sorted by class name."""
+    present = set(names)
+    classes: dict[str, tuple[str, ...]] = {}
+    for n in names:
+        if n.endswith("L") and n[:-1] + "R" in present:
+            key, members = n[:-1], (n, n[:-1] + "R")
+        elif n.endswith("R") and n[:-1] + "L" in present:
+            continue  # listed with its left partner
+        else:
+            key, members = n, (n,)
+        assert key not in classes, f"class {key} defined twice"
+        classes[key] = members
+    return sorted(classes.items())
+
+
+def _v5_cell(items: list, shape: tuple[int, int]) -> np.ndarray:
+    """A numpy object array, which scipy.io.savemat writes as a MATLAB cell array."""
+    cell = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        cell[i] = item
+    return cell.reshape(shape, order="F")
+
+
+def yemini_traces(rec: Recording) -> np.ndarray:
+    """T x N dF/F0 (F0 = 10th percentile) scaled to a maximum of 1, float32-rounded."""
+    d = dff(rec.fluor)
+    return single_precision(d / np.max(d, axis=0))
+
+
+def write_yemini(recs: list[Recording], head: list[str], path: Path) -> None:
+    """yemini2021/Head_Activity.mat: MATLAB v5 (compressed), all worms in one file, indexed
+    by neuron class (NeuroPAL, Yemini et al. 2021).
+
+    fps 1x1; files 1xW cell of char (the worm names); neurons 1xN cell of class names;
+    is_L{i}: Wx1 NaN (single-sided class) or 2Wx1 [1 x W, 0 x W] (L/R class);
+    norm_traces{i}: Wx1 or 2Wx1 cell, element f (left / single) or W+f (right) is worm f's
+    Tx1 trace, or [] (0x0 double) when that neuron was not recorded; is_AWCL_OFF 1xW
+    logical. (The published files also hold max_traces, the same cells of un-normalised
+    traces; left out here, it would add ~150 kB and nothing for a reader to check.)
+    """
+    classes = neuron_classes(head)
+    n_worms = len(recs)
+    columns = [{name: j for j, name in enumerate(rec.neurons)} for rec in recs]
+    traces = [yemini_traces(rec) for rec in recs]
+    is_l, norm = [], []
+    for _, members in classes:
+        if len(members) == 1:
+            is_l.append(np.full((n_worms, 1), np.nan))
+        else:
+            is_l.append(np.concatenate([np.ones(n_worms), np.zeros(n_worms)]).reshape(-1, 1))
+        slots = [(f, m) for m in members for f in range(n_worms)]  # all worms' L, then all R
+        items = []
+        for f, m in slots:
+            j = columns[f].get(m)
+            items.append(np.zeros((0, 0)) if j is None else traces[f][:, j].reshape(-1, 1).copy())
+        norm.append(_v5_cell(items, (len(items), 1)))
+    n = len(classes)
+    variables = {
+        "fps": np.array([[recs[0].spec.rate_hz]]),
+        "files": _v5_cell([rec.spec.worm for rec in recs], (1, n_worms)),
+        "neurons": _v5_cell([c for c, _ in classes], (1, n)),
+        "is_L": _v5_cell(is_l, (1, n)),
+        "norm_traces": _v5_cell(norm, (1, n)),
+        "is_AWCL_OFF": (np.arange(n_worms) % 2 == 0).reshape(1, n_worms),  # AWC asymmetry
+    }
+    savemat_v5(path, variables, compress=True)
+
+
+def neuropal_dirt(rec: Recording, head: list[str]) -> None:
+    """Describe how a yemini2021 worm sits in the class-indexed layout (for the report)."""
+    present = set(rec.neurons)
+    both, one, single = [], [], []
+    for cls, members in neuron_classes(head):
+        hit = [m for m in members if m in present]
+        if len(members) == 1 and hit:
+            single.append(cls)
+        elif len(hit) == 2:
+            both.append(cls)
+        elif hit:
+            one.append(hit[0])
+    rec.dirt.append(f"L/R classes with both sides: {', '.join(both)}")
+    rec.dirt.append(f"L/R classes with one side only (other side []): {', '.join(one)}")
+    rec.dirt.append(f"single-sided classes (is_L = NaN): {', '.join(single)}")
+
+
+def write_lin(rec: Recording, path: Path, k: int) -> list[int]:
+    """lin2023/wormK.mat: MATLAB v5 (compressed), one worm per file (Lin et al. 2023).
+
+    proofread_neurons Nx1 cell of char ('' = unidentified); use_flag Nx1 double 0/1;
+    corrected_F NxT double (neurons x time, float32-rounded counts, first column NaN);
+    F_0 Nx1 double (10th percentile); times 1x1 cell holding a 2xT double
+    [volume number (1-based); time in s]; stim 1xT double odor on/off (not used).
+    Returns the columns with use_flag 1.
+    """
+    rng = np.random.default_rng([SEED, 23, k])
+    n, t = rec.fluor.shape[1], rec.fluor.shape[0]
+    names = [label_string(lab) for lab in rec.labels]
+    # Proofreading rejects a few neurons: one identified and two unidentified ones.
+    labeled = [j for j, lab in enumerate(rec.labels) if lab]
+    unlabeled = [j for j, lab in enumerate(rec.labels) if not lab]
+    off = sorted([int(rng.choice(labeled))] + [int(j) for j in rng.choice(unlabeled, 2, replace=False)])
+    use = np.ones((n, 1))
+    use[off] = 0.0
+    rec.dirt.append("use_flag = 0 (dropped) on columns " + ", ".join(
+        f"{j} ('{names[j]}')" for j in off))
+    corrected = single_precision(rec.fluor.T)
+    corrected[:, 0] = np.nan  # the first volume has no bleach correction
+    rec.dirt.append("corrected_F: first sample NaN in every neuron")
+    f0 = np.nanpercentile(corrected, 10, axis=1).reshape(n, 1)
+    times = np.vstack([np.arange(1.0, t + 1.0), rec.time])
+    stim = ((rec.time % 60.0) >= 30.0) & ((rec.time % 60.0) < 40.0)  # 10 s odor pulses
+    variables = {
+        "proofread_neurons": _v5_cell(names, (n, 1)),
+        "use_flag": use,
+        "corrected_F": corrected,
+        "F_0": f0,
+        "times": _v5_cell([times], (1, 1)),
+        "stim": stim.astype(np.float64).reshape(1, t),
+    }
+    savemat_v5(path, variables, compress=True)
+    return [j for j in range(n) if j not in off]
+
+
 def write_suite2p(folder: Path, n_rois: int = 40, n_frames: int = 2000, rate_hz: float = 30.0):
     """suite2p_mouse/plane0/{F,iscell}.npy: a 30 Hz mouse two-photon recording.
 
@@ -795,6 +956,61 @@ def read_nichols(path: Path):
     return out
 
 
+def _mat_text(x: np.ndarray) -> str:
+    """A char array as scipy.io.loadmat returns it (array(['AVA']), or empty) as a str."""
+    return str(x[0]) if x.size else ""
+
+
+def read_yemini(path: Path):
+    """scipy.io.loadmat, then the NeuroPAL rules: for worm f and each class i in file order,
+    a Wx1 is_L{i} gives one neuron <class> from norm_traces{i}{f}; a 2Wx1 one gives <class>L
+    from element f and <class>R from element W+f; empty ([]) traces are skipped."""
+    m = scipy.io.loadmat(str(path))
+    fps = float(m["fps"].item())
+    files = [_mat_text(x) for x in m["files"].ravel(order="F")]
+    classes = [_mat_text(x) for x in m["neurons"].ravel(order="F")]
+    sides = m["is_L"].ravel(order="F")
+    cells = m["norm_traces"].ravel(order="F")
+    n_worms = len(files)
+    assert len(sides) == len(cells) == len(classes)
+    out = []
+    for f, worm in enumerate(files):
+        labels, cols = [], []
+        for cls, side, cell in zip(classes, sides, cells):
+            side, cell = side.ravel(order="F"), cell.ravel(order="F")
+            assert len(side) == len(cell)
+            if len(side) == n_worms:
+                assert np.all(np.isnan(side))
+                slots = [(cls, cell[f])]
+            elif len(side) == 2 * n_worms:
+                assert side[f] == 1 and side[n_worms + f] == 0
+                slots = [(cls + "L", cell[f]), (cls + "R", cell[n_worms + f])]
+            else:
+                raise ValueError(f"{path}: is_L of {cls} has {len(side)} entries for {n_worms} worms")
+            for name, trace in slots:
+                if trace.size == 0:
+                    continue
+                assert trace.shape[1] == 1, f"{name}: trace is not a column"
+                labels.append(name)
+                cols.append(trace[:, 0])
+        data = np.stack(cols, axis=1)
+        time = np.arange(data.shape[0]) / fps
+        out.append((worm, labels, time, data))
+    return out
+
+
+def read_lin(path: Path):
+    """scipy.io.loadmat: neurons with use_flag > 0, raw proofread_neurons names, corrected_F
+    transposed to time x neurons, time = last row of times{1} (times.flatten()[0][-1])."""
+    m = scipy.io.loadmat(str(path))
+    names = [_mat_text(x) for x in m["proofread_neurons"].ravel(order="F")]
+    keep = m["use_flag"].ravel(order="F") > 0
+    data = m["corrected_F"][keep, :].T
+    time = m["times"].flatten()[0][-1]
+    labels = [name for name, k in zip(names, keep) if k]
+    return labels, np.asarray(time, dtype=np.float64), data
+
+
 # --------------------------------------------------------------------------------------
 # 7. The demo set
 # --------------------------------------------------------------------------------------
@@ -828,13 +1044,30 @@ SPECS = [
     WormSpec("nichols2017", "worm2", 2.5, 400, 44, zero_pad_all=True, force=("VB1",)),
 ]
 
+# The two MATLAB v5 labs (head neurons only). Their worms use their own random streams
+# [SEED, 100 + k], drawn after all of SPECS, so adding them left every other file unchanged.
+V5_SPECS = [
+    # yemini2021: NeuroPAL, exactly 4 Hz from t = 0, every recorded neuron identified; the
+    # worm names are the `files` entries. AVA: both sides in the first worm, one side in the others.
+    WormSpec("yemini2021", "20190924_01", 4.0, 720, 36, jitter=False, start=0.0, head_only=True,
+             force=("AVAL", "AVAR", "RMED")),
+    WormSpec("yemini2021", "20190924_03", 4.0, 640, 32, jitter=False, start=0.0, head_only=True,
+             force=("AVAL", "RIS")),
+    WormSpec("yemini2021", "20190925_02", 4.0, 680, 40, jitter=False, start=0.0, head_only=True,
+             force=("AVAR", "AVG", "RMEV")),
+    # lin2023: one file per worm, ~2 Hz, proofread names ('' = unidentified) and use_flag.
+    WormSpec("lin2023", "worm1", 2.0, 660, 52, head_only=True, duplicate=("AWCL",),
+             ambiguous=(("ASHL", "question"),)),
+    WormSpec("lin2023", "worm2", 2.0, 620, 46, head_only=True, ambiguous=(("AWCL", "slash"),)),
+]
+
 # How each leifer2023 worm writes unlabeled neurons in <k>_labels.txt.
 LEIFER_UNLABELED = {"0": "", "1": "nan"}
 
 MANIFEST_DESCRIPTION = (
     "Synthetic multi-lab C. elegans whole-brain calcium imaging demo set: one rate "
-    "model on the hermaphrodite connectome, sampled and written the way six labs ship "
-    "their data (MATLAB v7.3, NWB, HDF5, text triplets, CSV, NetCDF-4), including "
+    "model on the hermaphrodite connectome, sampled and written the way eight labs ship "
+    "their data (MATLAB v7.3 and v5, NWB, HDF5, text triplets, CSV, NetCDF-4), including "
     "label dirt (zero-padded names, ambiguous and duplicate IDs, a non-neuron label), "
     "a NaN run and one worm too short for the pipeline. Generated by generate.py."
 )
@@ -849,6 +1082,14 @@ def main() -> int:
     recs: dict[str, list[Recording]] = {}
     for k, spec in enumerate(SPECS, start=1):
         rec = make_recording(spec, neurons, w, np.random.default_rng([SEED, k]))
+        recs.setdefault(spec.lab, []).append(rec)
+    # The MATLAB v5 labs, after all the others (own streams, see V5_SPECS).
+    head = [n for n in neurons if in_head(n)]
+    for k, spec in enumerate(V5_SPECS, start=1):
+        rec = make_recording(spec, neurons, w, np.random.default_rng([SEED, 100 + k]))
+        if spec.lab == "yemini2021":
+            rec.labels = [[n] for n in rec.neurons]  # NeuroPAL: every neuron is identified
+            neuropal_dirt(rec, head)
         recs.setdefault(spec.lab, []).append(rec)
 
     # Fresh output folders so no stale file survives a spec change.
@@ -868,6 +1109,9 @@ def main() -> int:
     write_venkatachalam(recs["venkatachalam2024"][0], OUT / "venkatachalam2024" / "worm1.csv")
     write_nichols(recs["nichols2017"], OUT / "nichols2017" / "worms.nc")
     write_suite2p(MOUSE_OUT / "plane0")
+    write_yemini(recs["yemini2021"], head, OUT / "yemini2021" / "Head_Activity.mat")
+    lin_keep = {rec.spec.worm: write_lin(rec, OUT / "lin2023" / f"{rec.spec.worm}.mat", k)
+                for k, rec in enumerate(recs["lin2023"], start=1)}
 
     # ---- read everything back with the peer libraries -> fixtures + manifest
     fixtures: list[tuple[str, dict]] = []
@@ -913,6 +1157,30 @@ def main() -> int:
         fixtures.append((f"nichols2017__{worm}", fixture(rel, worm, labels, time, data)))
     sources.append({"path": rel, "reader": "netcdf", "lab": "nichols2017",
                     "options": {"data": "trace", "time": "time", "labels": "neuron"}})
+
+    rel = "yemini2021/Head_Activity.mat"
+    for rec, (worm, labels, time, data) in zip(recs["yemini2021"], read_yemini(OUT / rel)):
+        # What came back is what was meant: every recorded neuron once, its own trace.
+        assert worm == rec.spec.worm and sorted(labels) == sorted(rec.neurons)
+        norm = yemini_traces(rec)
+        assert np.array_equal(data, norm[:, [rec.neurons.index(x) for x in labels]])
+        assert np.array_equal(time, rec.time)
+        fixtures.append((f"yemini2021__{worm}", fixture(rel, worm, labels, time, data)))
+    sources.append({"path": rel, "reader": "matlab", "lab": "yemini2021",
+                    "options": {"layout": "neuropal"}})
+
+    for rec in recs["lin2023"]:
+        rel = f"lin2023/{rec.spec.worm}.mat"
+        labels, time, data = read_lin(OUT / rel)
+        keep = lin_keep[rec.spec.worm]
+        assert np.array_equal(time, rec.time)
+        assert np.all(np.isnan(data[0])) and not np.any(np.isnan(data[1:]))
+        assert np.array_equal(data[1:], single_precision(rec.fluor)[1:, keep])
+        assert labels == [label_string(rec.labels[j]) for j in keep]
+        fixtures.append((f"lin2023__{rec.spec.worm}",
+                         fixture(rel, rec.spec.worm, labels, time, data)))
+        sources.append({"path": rel, "reader": "matlab", "lab": "lin2023",
+                        "options": {"layout": "lin"}})
 
     (OUT / "expected").mkdir(parents=True, exist_ok=True)
     for name, fx in fixtures:

@@ -15,7 +15,7 @@ struct CLITests {
         let out = "\(dir)/demo.nc"
         let run = try TestSupport.neurotool(["homogenize", "--manifest", "Datasets/celegans/manifest.json", "-o", out])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("wrote \(out): 11 recordings (1 skipped)"))
+        #expect(run.stdout.contains("wrote \(out): 16 recordings (1 skipped)"))
         #expect(run.stderr.contains("warning: ") && run.stderr.contains("fewer than the minimum 600; skipped"))
         #expect(!run.stderr.contains("█"), "no progress bar when stderr is not a terminal")
 
@@ -59,7 +59,7 @@ struct CLITests {
     /// Each bad input: non-zero exit, one line on stderr naming the file, and no output file.
     @Test("bad inputs exit non-zero with one line and leave no output", arguments: [
         (["Datasets/celegans/nowhere.csv"], "Datasets/celegans/nowhere.csv: no such file"),
-        (["Datasets/celegans/kato2015/WT_NoStim.mat:struct=Nope"], "Datasets/celegans/kato2015/WT_NoStim.mat: no variable 'Nope'"),
+        (["Datasets/celegans/kato2015/WT_NoStim.mat:struct=Nope"], "Datasets/celegans/kato2015/WT_NoStim.mat: no struct variable 'Nope'"),
         (["Datasets/celegans/flavell2023/worm1.h5"], "Datasets/celegans/flavell2023/worm1.h5: no time vector (give time=… or rate=HZ)"),
         (["Datasets/celegans/venkatachalam2024/worm1.csv", "--dt=-1"], "--dt must be positive"),
         (["Datasets/celegans/venkatachalam2024/worm1.csv", "Datasets/celegans/./venkatachalam2024/worm1.csv"],

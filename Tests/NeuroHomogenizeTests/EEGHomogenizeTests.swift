@@ -28,6 +28,7 @@ struct EEGHomogenizeTests {
 
     @Test("resampled, notched and band-passed in blocks, the output equals the whole-signal chain (max |Δ| ≤ 1e-12 of the scale)", arguments: [
         ("Datasets/eeg/test.edf", 256.0), ("Datasets/eeg/test.bdf", 256.0), ("Datasets/eeg/test.vhdr", 250.0),
+        ("Tests/Fixtures/eeglab/fdt_raw.set", 250.0), ("Tests/Fixtures/eeglab/v73_raw.set", 128.0),
     ])
     func matchesWholeSignalChain(file: String, rate: Double) throws {
         let (r, source) = try homogenize(file, rate: rate, low: 1, high: 40, notch: [50])

@@ -87,7 +87,7 @@ struct HomogenizeTests {
         let file = try CommonFormatFile(path: "\(dir)/demo.nc")
         #expect(file.recordingNames == summary.written)
         #expect(Set(file.recordingNames.map { $0.components(separatedBy: "_")[0] }) ==
-                ["kato2015", "nejatbakhsh2020", "flavell2023", "leifer2023", "venkatachalam2024", "nichols2017"])
+                ["kato2015", "nejatbakhsh2020", "flavell2023", "leifer2023", "venkatachalam2024", "nichols2017", "yemini2021", "lin2023"])
         for name in file.recordingNames {
             let r = try file.recording(name)
             #expect(Array(r.channels.prefix(300).map(\.name)) == CanonicalNeurons.names)

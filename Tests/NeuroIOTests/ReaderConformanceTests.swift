@@ -25,7 +25,7 @@ struct ReaderConformanceTests {
     @Test("there is a peer fixture for every lab")
     func fixturesExist() {
         let labs = Set(Self.celegansFixtures.map { $0.components(separatedBy: "__")[0] })
-        #expect(labs == ["flavell2023", "kato2015", "leifer2023", "nejatbakhsh2020", "nichols2017", "venkatachalam2024"])
+        #expect(labs == ["flavell2023", "kato2015", "leifer2023", "lin2023", "nejatbakhsh2020", "nichols2017", "venkatachalam2024", "yemini2021"])
     }
 
     @Test("reads what the peer reads", arguments: celegansFixtures)
@@ -76,6 +76,7 @@ struct ReaderConformanceTests {
     @Test("formats are recognised from content and extension", arguments: [
         ("kato2015/WT_NoStim.mat", "matlab"), ("nejatbakhsh2020/worm1.nwb", "nwb"), ("flavell2023/worm1.h5", "hdf5"),
         ("leifer2023/0_labels.txt", "triplet"), ("venkatachalam2024/worm1.csv", "csv"), ("nichols2017/worms.nc", "netcdf"),
+        ("yemini2021/Head_Activity.mat", "matlab"), ("lin2023/worm1.mat", "matlab"),
     ])
     func detection(file: String, reader: String) throws {
         #expect(try Readers.detect(TestSupport.path("Datasets/celegans/\(file)")).name == reader)

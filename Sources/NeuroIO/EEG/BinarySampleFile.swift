@@ -23,9 +23,10 @@ struct BinarySampleFile {
     let sampleCount: Int
     private let handle: FileHandle
 
-    /// Opens `path`, refusing a file that is missing or not a whole number of `channels`-channel samples
-    /// (`expectedSamples`, when the header states it, must match too). A missing file is reported
-    /// against the header's `field` naming it.
+    /// Opens `path`, refusing a file that is missing or not a whole number of `channels`-channel samples.
+    /// When the header states the number of samples (`expectedSamples`), the file must hold at least
+    /// that many and only those are read. A missing file is reported against the header's `field`
+    /// naming it.
     init(path: String, format: Format, vectorized: Bool, scales: [Double], expectedSamples: Int? = nil,
          namedBy field: String, in header: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -35,18 +36,21 @@ struct BinarySampleFile {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.corrupt(path, detail: "cannot open data file") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         let frame = scales.count * format.size
-        guard size % frame == 0 else {
-            throw NeuroIOError.corrupt(path, detail: "\(size) bytes is not a whole number of \(scales.count)-channel \(format.rawValue) samples (truncated?)")
-        }
-        if let expectedSamples, size / frame != expectedSamples {
-            throw NeuroIOError.corrupt(path, detail: "holds \(size / frame) samples per channel, the header says \(expectedSamples) (truncated?)")
+        if let expectedSamples {
+            guard size >= expectedSamples * frame else {
+                throw NeuroIOError.corrupt(path, detail: "holds \(size / frame) samples per channel, the header says \(expectedSamples) (truncated?)")
+            }
+        } else {
+            guard size % frame == 0 else {
+                throw NeuroIOError.corrupt(path, detail: "\(size) bytes is not a whole number of \(scales.count)-channel \(format.rawValue) samples (truncated?)")
+            }
         }
         self.path = path
         self.format = format
         self.vectorized = vectorized
         self.channels = scales.count
         self.scales = scales
-        self.sampleCount = size / frame
+        self.sampleCount = expectedSamples ?? size / frame
         self.handle = handle
     }
 

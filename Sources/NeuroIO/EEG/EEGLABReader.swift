@@ -2,16 +2,22 @@ import Foundation
 import NeuroCore
 
 /// Reads EEGLAB datasets: a `.set` MAT-file (v5 through libmatio, or v7.3 through HDF5) with its
-/// samples embedded or in a separate `.fdt` file. Follows MNE's `read_raw_eeglab`:
+/// samples embedded or in a separate `.fdt` file. Follows MNE's `read_raw_eeglab` (the rules are
+/// spelled out in `Tests/Fixtures/eeglab/README.md`):
 ///
-/// - The fields are those of the `EEG` variable, or the file's top-level variables (newer EEGLAB).
-/// - Samples are microvolts, scaled to volts. An `.fdt` holds float32 samples, multiplexed, and is
-///   looked for beside the `.set` under the name `data` gives.
-/// - Channels come from `chanlocs` (`labels`; `type` when it names a known type, else from the label);
-///   positions from `X`, `Y`, `Z` (EEGLAB's X points to the nose, Y to the left ear) turned into head
-///   coordinates as MNE does, `(−Y, X, Z)`, in metres (millimetres when the head radius says so).
-/// - Events become events: label `type`, onset `(latency − 1) / srate`, duration `duration / srate`.
-/// - Only continuous datasets (`trials` = 1) are read; epoched sets are refused.
+/// - The fields are those of the `EEG` variable, or the file's top-level variables (newer EEGLAB,
+///   MNE's exporter). An `ALLEEG` file and epoched sets (`trials` > 1) are refused.
+/// - Samples are microvolts, scaled to volts. An `.fdt` holds float32 samples, one frame of every
+///   channel per sample; it is looked for beside the `.set` under the name `data` gives, then as
+///   `<set name>.fdt`. It must hold at least `nbchan × pnts` values (extra bytes are ignored, as MNE
+///   does).
+/// - Channels come from `chanlocs.labels`; the type from `chanlocs.type` when it names a known type
+///   (an empty type is guessed from the label, where MNE would say EEG). Positions of EEG channels
+///   come from `X`, `Y`, `Z` (EEGLAB's X points to the nose, Y to the left ear) as `(−Y, X, Z)`, with
+///   the unit told by the mean radius as MNE's `montage_units='auto'` does (m, dm, cm or mm).
+/// - Events become events sorted by onset: label `type` (a numeric type is written `7`, where MNE
+///   writes `7.0`), onset `(latency − 1) / srate`, duration `duration / srate`; events without a
+///   latency or after the end are dropped, durations are clipped at the end.
 public enum EEGLABReader: ContinuousReader {
     public static let name = "eeglab"
     public static let summary = "EEGLAB .set (MAT v5 or v7.3) with embedded samples or a .fdt file"
@@ -100,7 +106,8 @@ final class EEGLABSource: ContinuousSource {
             var signal = SignalInfo(name: name, originalLabel: labels[c], kind: ChannelNaming.kind(label: labels[c], unit: "V", stated: stated),
                                     unit: "V", samplingRate: rate, sampleCount: pointCount,
                                     attributes: types[c].isEmpty ? [:] : ["type": types[c]])
-            signal.position = positions[c]
+            // MNE keeps positions for EEG channels only.
+            signal.position = signal.kind == .eeg ? positions[c] : nil
             signals.append(signal)
         }
 
@@ -112,7 +119,14 @@ final class EEGLABSource: ContinuousSource {
         switch data {
         case .text(let fileName):
             let directory = (path as NSString).deletingLastPathComponent
-            let dataPath = (directory as NSString).appendingPathComponent((fileName as NSString).lastPathComponent)
+            guard (fileName as NSString).pathExtension == "fdt" else {
+                throw NeuroIOError.unsupported(path, detail: "data file '\(fileName)' is not an .fdt file (old EEGLAB .dat files are not supported)")
+            }
+            var dataPath = fileName.hasPrefix("/") ? fileName : (directory as NSString).appendingPathComponent(fileName)
+            let fallback = (directory as NSString).appendingPathComponent(recordingName + ".fdt")
+            if !FileManager.default.fileExists(atPath: dataPath) && FileManager.default.fileExists(atPath: fallback) {
+                dataPath = fallback
+            }
             let file = try BinarySampleFile(path: dataPath, format: .float32, vectorized: false,
                                             scales: Array(repeating: microvolt, count: channelCount),
                                             expectedSamples: pointCount, namedBy: "data", in: path)
@@ -136,14 +150,22 @@ final class EEGLABSource: ContinuousSource {
         if case .structure(let event)? = try eeg.field("event"), let kinds = try event.fieldValues("type"),
            let latencies = try event.fieldValues("latency") {
             let durations = try event.fieldValues("duration")
+            guard kinds.count == latencies.count else {
+                throw NeuroIOError.badValue(path, field: "event", detail: "has \(kinds.count) types for \(latencies.count) latencies")
+            }
+            let end = Double(pointCount) / rate
             for (k, latency) in latencies.enumerated() {
-                guard let sample = latency.scalar, sample.isFinite else {
+                if case .empty = latency { continue }
+                guard let sample = latency.scalar else {
                     throw NeuroIOError.badValue(path, field: "event(\(k + 1)).latency", detail: "expected a sample number, found a \(latency.className)")
                 }
+                let onset = (sample - 1) / rate
+                guard onset.isFinite, onset >= 0, onset <= end else { continue }
                 let label = kinds[k].texts.first ?? kinds[k].scalar.map { EEGLABSource.numberText($0) } ?? ""
                 let duration = durations.flatMap { k < $0.count ? $0[k].scalar : nil } ?? 0
-                events.append(Event(onset: (sample - 1) / rate, duration: duration.isFinite ? duration / rate : 0, label: label))
+                events.append(Event(onset: onset, duration: duration.isFinite ? min(duration / rate, end - onset) : 0, label: label))
             }
+            events = events.enumerated().sorted { ($0.element.onset, $0.element.duration, $0.offset) < ($1.element.onset, $1.element.duration, $1.offset) }.map(\.element)
         }
     }
 
@@ -162,13 +184,14 @@ final class EEGLABSource: ContinuousSource {
         }
     }
 
-    /// Positions in metres: EEGLAB files state them in millimetres (head radius near 85) or in metres.
+    /// Positions in metres, the unit told by the mean distance from the origin as MNE does: below
+    /// 0.25 metres, below 2.5 decimetres, below 25 centimetres, else millimetres.
     static func inMetres(_ positions: [[Double]?]) -> [[Double]?] {
         let radii = positions.compactMap { $0.map { sqrt($0[0] * $0[0] + $0[1] * $0[1] + $0[2] * $0[2]) } }
         guard !radii.isEmpty else { return positions }
         let mean = radii.reduce(0, +) / Double(radii.count)
-        guard mean > 1 else { return positions }
-        return positions.map { $0?.map { $0 / 1000 } }
+        let factor = mean < 0.25 ? 1 : mean < 2.5 ? 0.1 : mean < 25 ? 0.01 : 0.001
+        return factor == 1 ? positions : positions.map { $0?.map { $0 * factor } }
     }
 
     /// A numeric event type as EEGLAB and MNE print it (`7`, not `7.0`).

@@ -16,11 +16,43 @@ final class MATv5File: @unchecked Sendable {
 
     init(path: String) throws {
         _ = MATv5File.silenced
+        try MATv5File.checkElements(path)
         guard let mat = nativeIOLock.withLock({ Mat_Open(path, Int32(MAT_ACC_RDONLY.rawValue)) }) else {
             throw NeuroIOError.corrupt(path, detail: "not a readable MATLAB v5 MAT-file (libmatio could not open it)")
         }
         self.mat = mat
         self.path = path
+    }
+
+    /// Walks the top-level data elements after the 128-byte header and refuses a file whose last
+    /// element runs past its end. libmatio itself reads a truncated file without complaint (zeros or
+    /// garbage in the cut variable), so this check is what makes a truncated file an error.
+    static func checkElements(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.fileNotFound(path) }
+        defer { try? handle.close() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let header = try EDFSource.read(handle, at: 0, count: min(size, 128), path: path, what: "the MAT header")
+        guard header.count == 128 else { throw NeuroIOError.corrupt(path, detail: "shorter than a MAT-file header (128 bytes)") }
+        let bigEndian = header[126] == UInt8(ascii: "M") && header[127] == UInt8(ascii: "I")
+        func word(_ bytes: [UInt8], _ at: Int) -> Int {
+            let b = bytes[at..<(at + 4)].map(Int.init)
+            return bigEndian ? b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3] : b[3] << 24 | b[2] << 16 | b[1] << 8 | b[0]
+        }
+        var offset = 128, index = 1
+        while offset < size {
+            guard size - offset >= 8 else {
+                throw NeuroIOError.corrupt(path, detail: "truncated: \(size - offset) stray bytes after element \(index - 1) at byte \(offset)")
+            }
+            let tag = try EDFSource.read(handle, at: offset, count: 8, path: path, what: "element \(index)")
+            let type = word(tag, 0), length = word(tag, 4)
+            // Compressed elements (type 15) are not padded; the others are, to 8 bytes.
+            let end = offset + 8 + (type == 15 ? length : (length + 7) / 8 * 8)
+            guard end <= size || (type != 15 && offset + 8 + length <= size && end - size < 8) else {
+                throw NeuroIOError.corrupt(path, detail: "truncated: element \(index) at byte \(offset) needs \(8 + length) bytes, the file ends \(size - offset) bytes after it starts")
+            }
+            offset = end
+            index += 1
+        }
     }
 
     deinit {
