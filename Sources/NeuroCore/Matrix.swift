@@ -49,6 +49,20 @@ public struct Matrix: Equatable, Sendable {
         values[(i * columns)..<((i + 1) * columns)]
     }
 
+    /// Appends rows `range` of `other` (same number of columns) in place, growing the storage
+    /// geometrically, so that many small appends cost linear time.
+    public mutating func appendRows(of other: Matrix, _ range: Range<Int>) {
+        precondition(other.columns == columns, "appending rows of \(other.columns) columns to \(columns)")
+        values.append(contentsOf: other.values[(range.lowerBound * columns)..<(range.upperBound * columns)])
+        rows += range.count
+    }
+
+    /// Removes every row, keeping the storage for the next appends.
+    public mutating func removeAllRows() {
+        values.removeAll(keepingCapacity: true)
+        rows = 0
+    }
+
     /// Replaces column `j`.
     public mutating func setColumn(_ j: Int, _ column: [Double]) {
         precondition(column.count == rows, "Column has \(column.count) values, expected \(rows)")

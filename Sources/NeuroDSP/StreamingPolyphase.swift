@@ -1,8 +1,18 @@
+import NeuroLinAlg
+
 /// ``PolyphaseResampler`` applied to one channel arriving in pieces: `push` each block of samples as it
 /// is read, `finish` at the end. The concatenated outputs equal the resampler's whole-signal output
 /// exactly (same sums in the same order), while only about `taps / up` input samples are kept.
+///
+/// Each output is a dot product of input samples with one phase of the filter. The filter's phases are
+/// stored reversed and contiguous, so that an output whose inputs are all in the buffer is one BLAS
+/// `ddot` of two contiguous runs.
 public struct StreamingPolyphase: Sendable {
     public let resampler: PolyphaseResampler
+    /// Phase `p` of the filter, reversed, at `phaseStart[p]..<phaseStart[p + 1]` of `phases`:
+    /// `phases[phaseStart[p] + r] = taps[p + (L_p − 1 − r) · up]`.
+    private let phases: [Double]
+    private let phaseStart: [Int]
     /// Input samples kept, starting at absolute index `bufferStart`.
     private var buffer: [Double] = []
     private var bufferStart = 0
@@ -16,6 +26,15 @@ public struct StreamingPolyphase: Sendable {
     public init(_ resampler: PolyphaseResampler) {
         precondition(resampler.padding != .mean, "streaming resampling cannot use mean padding (the mean is known only at the end)")
         self.resampler = resampler
+        let up = resampler.up, taps = resampler.taps
+        var phases: [Double] = [], starts = [0]
+        for p in 0..<up {
+            let length = (taps.count - p + up - 1) / up
+            phases += (0..<length).map { r in taps[p + (length - 1 - r) * up] }
+            starts.append(phases.count)
+        }
+        self.phases = phases
+        phaseStart = starts
     }
 
     /// Takes the next samples; returns the outputs that no longer depend on later input.
@@ -44,6 +63,10 @@ public struct StreamingPolyphase: Sendable {
         if resampler.padding == .reflect && !final && received < reach { return [] }
         let padded = resampler.padding != .constant
         var out: [Double] = []
+        // The buffer does not change while outputs are produced: take its address (and the filter's) once.
+        let phaseStorage = phases, samples = buffer
+        phaseStorage.withUnsafeBufferPointer { hBuffer in samples.withUnsafeBufferPointer { bBuffer in
+        let h = hBuffer.baseAddress!, b = bBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
         while produced < total {
             let base = (produced + resampler.preRemove) * down
             let mHigh = base / up
@@ -53,29 +76,20 @@ public struct StreamingPolyphase: Sendable {
             var acc = 0.0
             var m = padded ? mLow : max(mLow, 0)
             let upper = padded ? mHigh : min(mHigh, received - 1)
-            if m >= bufferStart && upper < received {
-                // Interior: every input sample is in the buffer; a tight loop without padding branches.
-                let lo = m
-                acc = taps.withUnsafeBufferPointer { h in
-                    buffer.withUnsafeBufferPointer { b in
-                        var sum = 0.0
-                        var j = lo
-                        while j <= upper {
-                            sum += h[base - j * up] * b[j - bufferStart]
-                            j += 1
-                        }
-                        return sum
-                    }
-                }
+            if m >= bufferStart && upper < received && upper >= m {
+                // Interior: every input sample is in the buffer; one dot product with the reversed phase.
+                let p = base % up
+                let offset = phaseStart[p + 1] - 1 - (base - p) / up + m
+                acc = VectorKernels.dot(h + offset, b + (m - bufferStart), count: upper - m + 1)
                 m = upper + 1
             }
             while m <= upper {
                 let x: Double
                 if m >= 0 && m < received {
-                    x = buffer[m - bufferStart]
+                    x = b[m - bufferStart]
                 } else if resampler.padding == .reflect {
                     let i = reflected(m, count: received)
-                    x = i < head.count ? head[i] : buffer[i - bufferStart]
+                    x = i < head.count ? head[i] : b[i - bufferStart]
                 } else {
                     x = m < 0 ? (first ?? 0) : (last ?? 0)
                 }
@@ -85,6 +99,7 @@ public struct StreamingPolyphase: Sendable {
             out.append(acc)
             produced += 1
         }
+        } }
         // Drop input no later output needs (keeping enough of the end for a reflection).
         let nextBase = (produced + resampler.preRemove) * down
         let keepFrom = max(0, min(received - reach, (nextBase - t + 1) / up - 1))

@@ -57,3 +57,17 @@ public enum BLASRuntime {
         return nil
     }
 }
+
+/// BLAS level-1 kernels on raw buffers, for inner loops that cannot be phrased as matrix products.
+public enum VectorKernels {
+    /// `Σ a[i] b[i]` over `count` contiguous elements (BLAS `ddot`: OpenBLAS's SIMD kernel for this CPU).
+    @inlinable
+    public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        blasDot(a, b, count)
+    }
+}
+
+@usableFromInline
+func blasDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+    cblas_ddot(Int32(count), a, 1, b, 1)
+}

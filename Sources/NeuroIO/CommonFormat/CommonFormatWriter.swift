@@ -285,15 +285,12 @@ public final class RecordingStream {
         if pendingData.rows > 0 {
             // Complete the pending partial chunk first.
             let take = min(block.rows, compressor.chunkRows - pendingData.rows)
-            pendingData = Matrix(rows: pendingData.rows + take, columns: block.columns,
-                                 values: pendingData.values + block.values[0..<(take * block.columns)])
-            if let r = residualBlock, let p = pendingResidual {
-                pendingResidual = Matrix(rows: p.rows + take, columns: r.columns, values: p.values + r.values[0..<(take * r.columns)])
-            }
+            pendingData.appendRows(of: block, 0..<take)
+            if let r = residualBlock { pendingResidual?.appendRows(of: r, 0..<take) }
             guard pendingData.rows == compressor.chunkRows else { return }
             try store(pendingData, pendingResidual, rows: 0..<pendingData.rows)
-            pendingData = Matrix(rows: 0, columns: block.columns)
-            pendingResidual = pendingResidual.map { Matrix(rows: 0, columns: $0.columns) }
+            pendingData.removeAllRows()
+            pendingResidual?.removeAllRows()
             try storeWholeChunks(of: block, residualBlock, from: take)
         } else {
             try storeWholeChunks(of: block, residualBlock, from: 0)
@@ -306,8 +303,8 @@ public final class RecordingStream {
         if complete > 0 { try store(block, residualBlock, rows: start..<(start + complete)) }
         let rest = (start + complete)..<block.rows
         if !rest.isEmpty {
-            pendingData = block.selectingRows(rest)
-            pendingResidual = residualBlock?.selectingRows(rest)
+            pendingData.appendRows(of: block, rest)
+            if let r = residualBlock { pendingResidual?.appendRows(of: r, rest) }
         }
     }
 

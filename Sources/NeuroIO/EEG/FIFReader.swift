@@ -228,25 +228,26 @@ final class FIFSource: ContinuousSource {
         let buffer = buffers[index], n = signals.count
         guard let offset = buffer.offset else { return Array(repeating: Array(repeating: .nan, count: buffer.samples), count: n) }
         let width = buffer.type == 2 || buffer.type == 16 ? 2 : buffer.type == 5 ? 8 : 4
-        let bytes = try read(buffer.file, at: offset, count: buffer.samples * n * width, what: "data buffer \(index + 1)")
-        var out = Array(repeating: [Double](repeating: 0, count: buffer.samples), count: n)
-        for t in 0..<buffer.samples {
-            for c in 0..<n {
-                let at = (t * n + c) * width
-                let raw: Double
-                switch buffer.type {
-                case 2, 16: raw = Double(Int16(bitPattern: UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1])))
-                case 3: raw = Double(int32(bytes, at))
-                case 4: raw = Double(float32(bytes, at))
-                default:
-                    var v: UInt64 = 0
-                    for k in 0..<8 { v = v << 8 | UInt64(bytes[at + k]) }
-                    raw = Double(bitPattern: v)
+        let data = try readData(buffer.file, at: offset, count: buffer.samples * n * width, what: "data buffer \(index + 1)")
+        let samples = buffer.samples, type = buffer.type
+        // Channel by channel (samples are interleaved, big-endian), straight from the bytes read.
+        return data.withUnsafeBytes { raw in
+            (0..<n).map { c in
+                let calibration = calibrations[c]
+                return [Double](unsafeUninitializedCapacity: samples) { out, count in
+                    func load<T: FixedWidthInteger>(_: T.Type, _ t: Int) -> T {
+                        T(bigEndian: raw.loadUnaligned(fromByteOffset: (t * n + c) * width, as: T.self))
+                    }
+                    switch type {
+                    case 2, 16: for t in 0..<samples { out[t] = Double(Int16(bitPattern: load(UInt16.self, t))) * calibration }
+                    case 3: for t in 0..<samples { out[t] = Double(Int32(bitPattern: load(UInt32.self, t))) * calibration }
+                    case 4: for t in 0..<samples { out[t] = Double(Float(bitPattern: load(UInt32.self, t))) * calibration }
+                    default: for t in 0..<samples { out[t] = Double(bitPattern: load(UInt64.self, t)) * calibration }
+                    }
+                    count = samples
                 }
-                out[c][t] = raw * calibrations[c]
             }
         }
-        return out
     }
 
     /// Events from the stim channel: each change to a non-zero code (`find_events`, initial event excluded).
@@ -268,13 +269,17 @@ final class FIFSource: ContinuousSource {
     }
 
     private func read(_ file: Int, at offset: UInt64, count: Int, what: String) throws -> [UInt8] {
+        [UInt8](try readData(file, at: offset, count: count, what: what))
+    }
+
+    private func readData(_ file: Int, at offset: UInt64, count: Int, what: String) throws -> Data {
         do {
             try handles[file].seek(toOffset: offset)
             let data = try handles[file].read(upToCount: count) ?? Data()
             guard data.count == count else {
                 throw NeuroIOError.corrupt(paths[file], detail: "\(what) at byte \(offset) is cut short (\(data.count) of \(count) bytes)")
             }
-            return [UInt8](data)
+            return data
         } catch let error as NeuroIOError { throw error } catch {
             throw NeuroIOError.corrupt(paths[file], detail: "cannot read \(what) at byte \(offset): \(error.localizedDescription)")
         }
