@@ -101,6 +101,9 @@ struct GLMHMMCommand: ParsableCommand {
     @Option(help: "Report page name.")
     var name: String = "glmhmm"
 
+    @Option(name: .customLong("align-to"), help: "A previous glmhmm output: number the states to match its states (by their weights).")
+    var alignTo: String?
+
     @Flag(name: .customLong("record-timing"), help: "Write fit_seconds (the output then differs between runs).")
     var recordTiming = false
 
@@ -188,7 +191,18 @@ struct GLMHMMCommand: ParsableCommand {
                     if best == nil || score > best!.score || grid.count * priors.count == 1 { best = (score, fit) }
                 }
             }
-            let fit = best!.fit
+            var fit = best!.fit
+            var alignment: [Int]? = nil
+            if let alignTo {
+                try FileChecks.requireInput(alignTo)
+                let reference = try StateMatching.signatures(ofResult: alignTo)
+                let n = fit.model.neurons
+                guard reference.count == fit.model.states, reference.allSatisfy({ $0.count == n * (1 + n) }) else {
+                    throw CommandFailure("\(alignTo): has \(reference.count) states of \(Int((Double(reference.first?.count ?? 0)).squareRoot())) neurons; this fit has \(fit.model.states) states of \(n) neurons")
+                }
+                (fit, alignment) = fit.aligned(to: reference)
+                inputs.append(alignTo)
+            }
             let held = testSequences.isEmpty ? nil : GLMHMMEvaluation.heldOut(fit.model, train: train, test: testSequences)
             var comparison: (prior: ConnectomeComparison.Result?, states: [ConnectomeComparison.Result])? = nil
             var connectomeEdges: [String: [String: Double]]? = nil
@@ -219,9 +233,10 @@ struct GLMHMMCommand: ParsableCommand {
                 }
                 comparison = (prior, states)
             }
-            let parameters = "states=\(states) emission=\(options.emission.name) prior=\(prior) prior_variance=\(priorVariance) learn_prior_variance=\(learnPriorVariance) history=\(raisedCosine.map { "raised-cosine(\($0), \(historyBins) bins)" } ?? "exponential(\(historyBins) bins)") shared_bias=\(sharedBias) iterations=\(iterations) restarts=\(restarts) seed=\(seed) stickiness=\(stickiness) test=\(testFraction.map { "last \($0) of each sequence" } ?? test ?? "none") binarize=\(binarize.map { "\($0)" } ?? "no") covariates=\(data.sequences.first?.covariates?.columns ?? 0)"
+            let parameters = "states=\(states) emission=\(options.emission.name) prior=\(prior) prior_variance=\(priorVariance) learn_prior_variance=\(learnPriorVariance) history=\(raisedCosine.map { "raised-cosine(\($0), \(historyBins) bins)" } ?? "exponential(\(historyBins) bins)") shared_bias=\(sharedBias) align_to=\(alignTo ?? "none") iterations=\(iterations) restarts=\(restarts) seed=\(seed) stickiness=\(stickiness) test=\(testFraction.map { "last \($0) of each sequence" } ?? test ?? "none") binarize=\(binarize.map { "\($0)" } ?? "no") covariates=\(data.sequences.first?.covariates?.columns ?? 0)"
             let provenance = Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText())
-            let content = GLMHMMOutputFile.Content(fit: fit, data: data, train: train, heldOut: held, selection: selection, connectome: comparison)
+            var content = GLMHMMOutputFile.Content(fit: fit, data: data, train: train, heldOut: held, selection: selection, connectome: comparison)
+            content.alignment = alignment
             try GLMHMMOutputFile.write(content, to: output, inputs: inputs, provenance: provenance, parameters: parameters, recordTiming: recordTiming)
             if let report {
                 try GLMHMMReport.make(content, edges: connectomeEdges, provenance: provenance, parameters: parameters, inputs: inputs)

@@ -60,6 +60,8 @@ public struct GLMHMMFit: Sendable {
     public var priorMean: Matrix?
     public var priorVariance: Double?
     public var restart: Int
+    /// Every restart's outcome, its states matched to the kept fit's (the kept one matches itself).
+    public var restarts: [RestartSummary] = []
     /// The one-hot prior's state (with `.onehot`): per-state choices and the shared categorical prior.
     public var oneHot: OneHotCoupling? = nil
     /// Wall time of this restart's EM, seconds.
@@ -128,6 +130,7 @@ public enum GLMHMMFitter {
         data.products = designProducts(data)
         let single = singleStateGLM(data, options: options)
         var best: GLMHMMFit? = nil
+        var finals: [GLMHMMFit] = []
         for restart in 0..<max(options.restarts, 1) {
             let clock = DispatchTime.now().uptimeNanoseconds
             var generator = SeededGenerator(seed: options.seed, stream: restart)
@@ -165,9 +168,18 @@ public enum GLMHMMFitter {
             let fit = GLMHMMFit(model: model, logLikelihoods: lls, objectives: objectives, priorMean: priorMean,
                                 priorVariance: priorVariance, restart: restart, oneHot: oneHot,
                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
+            finals.append(fit)
             if best == nil || fit.objectives.last! > best!.objectives.last! { best = fit }
         }
         progress.finish()
+        // How reproducible the states are: each restart's states matched to the kept ones.
+        let kept = (0..<best!.model.states).map { StateMatching.signature(best!.model, state: $0) }
+        best!.restarts = finals.map { f in
+            let order = StateMatching.order(f.model, toMatch: kept)
+            return RestartSummary(objective: f.objectives.last ?? .nan, logLikelihood: f.logLikelihoods.last ?? .nan,
+                                  iterations: f.logLikelihoods.count, stateMatch: order,
+                                  weightCorrelation: order.enumerated().map { StateMatching.correlation(kept[$0.offset], StateMatching.signature(f.model, state: $0.element)) })
+        }
         return best!
     }
 

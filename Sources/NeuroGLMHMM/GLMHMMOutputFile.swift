@@ -24,6 +24,8 @@ public enum GLMHMMOutputFile {
         public var heldOut: (logLikelihood: Double, constant: Double, bitsPerSpike: Double)?
         public var selection: [SelectionRow]
         public var connectome: (prior: ConnectomeComparison.Result?, states: [ConnectomeComparison.Result])?
+        /// With `--align-to`: the fitted state now shown as each state.
+        public var alignment: [Int]? = nil
         public init(fit: GLMHMMFit, data: GLMHMMData, train: [GLMHMMSequence],
                     heldOut: (logLikelihood: Double, constant: Double, bitsPerSpike: Double)?, selection: [SelectionRow],
                     connectome: (prior: ConnectomeComparison.Result?, states: [ConnectomeComparison.Result])?) {
@@ -103,6 +105,22 @@ public enum GLMHMMOutputFile {
                 try out.write("selection/loglik_train", dimensions: ["model"], values: c.selection.map(\.trainLogLikelihood))
                 try out.write("selection/loglik_test", dimensions: ["model"], values: c.selection.map { $0.testLogLikelihood ?? .nan })
                 try out.write("selection/bits_per_spike_test", dimensions: ["model"], values: c.selection.map { $0.bitsPerSpike ?? .nan })
+            }
+            if !c.fit.restarts.isEmpty {
+                let r = c.fit.restarts
+                try out.defineDimension("restart", length: r.count)
+                try out.write("restart_objective", dimensions: ["restart"], values: r.map(\.objective),
+                              attributes: [("long_name", .text("final objective (log-likelihood + log prior) of each random restart; the kept one is the attribute 'restart'"))])
+                try out.write("restart_loglik", dimensions: ["restart"], values: r.map(\.logLikelihood))
+                try out.write("restart_iterations", dimensions: ["restart"], integers: r.map(\.iterations))
+                try out.write("restart_state_match", dimensions: ["restart", "state"], integers: r.flatMap(\.stateMatch),
+                              attributes: [("long_name", .text("the state of each restart matched (Hungarian, on weights) to each state of the kept fit"))])
+                try out.write("restart_weight_correlation", dimensions: ["restart", "state"], values: r.flatMap(\.weightCorrelation),
+                              attributes: [("long_name", .text("correlation of each kept state's weights (bias and coupling) with its match in each restart"))])
+            }
+            if let order = c.alignment {
+                try out.write("aligned_from", dimensions: ["state"], integers: order,
+                              attributes: [("long_name", .text("the fitted state shown as each state, after matching the states to the --align-to reference"))])
             }
             if let states = c.connectome?.states, !states.isEmpty {
                 try out.write("connectome_auc_state", dimensions: ["state"], values: states.map(\.auc))

@@ -146,4 +146,38 @@ struct GLMHMMCLITests {
             #expect(!FileManager.default.fileExists(atPath: "\(dir)/out.nc"))
         }
     }
+
+    @Test("--align-to numbers the states as a previous fit's (optimal matching by weights); restarts are summarised")
+    func alignTo() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let base = ["glmhmm", counts, "--lengths", "250,180", "--states", "3", "--iterations", "15", "-q"]
+        #expect(try TestSupport.neurotool(base + ["-o", "\(dir)/a.nc", "--seed", "1", "--restarts", "2"]).status == 0)
+        let run = try TestSupport.neurotool(base + ["-o", "\(dir)/b.nc", "--seed", "9", "--align-to", "\(dir)/a.nc"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let py = try TestSupport.run(TestSupport.python, ["-c", """
+        import itertools, json, sys, numpy as np, xarray as xr
+        a, b = xr.open_dataset(sys.argv[1]), xr.open_dataset(sys.argv[2])
+        sig = lambda d: np.concatenate([d["bias"].values[:, :, None], d["weights"].values], axis=2).reshape(3, -1)
+        sa, sb = sig(a), sig(b)
+        cost = lambda p: float(sum(((sa[s] - sb[p[s]]) ** 2).sum() for s in range(3)))
+        print(json.dumps({"aligned": cost([0, 1, 2]), "best": min(cost(p) for p in itertools.permutations(range(3))),
+                          "from": sorted(int(v) for v in b["aligned_from"].values), "match": a["restart_state_match"].values.tolist(),
+                          "objectives": a["restart_objective"].values.tolist(), "kept": int(a.attrs["restart"]),
+                          "inputs": b.attrs["parameters"]}))
+        """, "\(dir)/a.nc", "\(dir)/b.nc"])
+        #expect(py.status == 0, "\(py.stderr)")
+        let got = try JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as! [String: Any]
+        #expect(abs(TestSupport.number(got["aligned"])! - TestSupport.number(got["best"])!) <= 1e-9 * TestSupport.number(got["best"])!,
+                "the aligned numbering is the best of the 6 permutations")
+        #expect(got["from"] as! [Int] == [0, 1, 2])
+        let kept = got["kept"] as! Int
+        #expect((got["match"] as! [[Int]])[kept] == [0, 1, 2], "the kept restart matches itself")
+        #expect(TestSupport.doubles(got["objectives"]).max() == TestSupport.doubles(got["objectives"])[kept])
+        #expect((got["inputs"] as! String).contains("align_to=\(dir)/a.nc"))
+
+        let wrong = try TestSupport.neurotool(["glmhmm", counts, "--lengths", "250,180", "--states", "2", "--iterations", "3", "-q",
+                                               "-o", "\(dir)/c.nc", "--align-to", "\(dir)/a.nc"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("a.nc: has 3 states of 4 neurons; this fit has 2 states of 4 neurons"), "\(wrong.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/c.nc"))
+    }
 }

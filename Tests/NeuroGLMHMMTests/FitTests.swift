@@ -79,6 +79,32 @@ struct FitTests {
         #expect(error([bad], bernoulli) == .notBinary(sequence: 0, bin: 5, neuron: 0, value: 2))
         #expect(error([ok, GLMHMMSequence(activity: Matrix(rows: 4, columns: 2))], GLMHMMOptions(states: 2)) == .tooShort(sequence: 1, length: 4, needed: 6))
     }
+
+    @Test("restarts: each restart's states matched to the kept fit's; a well-identified model finds the same states every time")
+    func restartMatching() throws {
+        let truth = truthModel(states: 3, neurons: 8, seed: 1)
+        let (sequences, _) = GLMHMMSimulation.simulate(truth, lengths: [Int](repeating: 400, count: 6), seed: 4)
+        var options = GLMHMMOptions(states: 3)
+        options.iterations = 30
+        options.restarts = 3
+        let fit = try GLMHMMFitter.fit(sequences, options: options)
+        #expect(fit.restarts.count == 3)
+        let kept = fit.restarts[fit.restart]
+        #expect(kept.stateMatch == [0, 1, 2] && kept.weightCorrelation.allSatisfy { abs($0 - 1) < 1e-12 })
+        #expect(kept.objective == fit.objectives.last! && fit.restarts.allSatisfy { $0.objective <= kept.objective })
+        for r in fit.restarts {
+            #expect(Set(r.stateMatch) == [0, 1, 2], "a permutation")
+            #expect(r.weightCorrelation.allSatisfy { $0 > 0.9 }, "restart states agree with the kept ones: \(r.weightCorrelation) \(r.objective) vs \(kept.objective)")
+        }
+        // Aligning a shuffled copy to the fit's own signatures undoes the shuffle, restart matches included.
+        let signatures = (0..<3).map { StateMatching.signature(fit.model, state: $0) }
+        let shuffled = fit.permutingStates([2, 0, 1])
+        #expect(shuffled.model.weights[0] == fit.model.weights[2])
+        let (back, order) = shuffled.aligned(to: signatures)
+        #expect(order == [1, 2, 0])
+        #expect(back.model.weights == fit.model.weights && back.model.transition == fit.model.transition)
+        #expect(back.restarts == fit.restarts)
+    }
 }
 
 @Suite("Learnable Gaussian prior")
