@@ -14,12 +14,7 @@ import Foundation
 /// worm's longest are padded with NaN. Time is `frame / fps`.
 enum MATLABNeuroPALLayout {
     static func open(_ path: String, root: MATStruct, version: MATFile.Version) throws -> any RecordingSource {
-        func require(_ key: String) throws -> MATValue {
-            guard let value = try root.field(key) else {
-                throw NeuroIOError.missingKey(path, key: "NeuroPAL variable '\(key)'", available: root.fieldNames)
-            }
-            return value
-        }
+        func require(_ key: String) throws -> MATValue { try root.require(key, in: path, what: "NeuroPAL variable") }
         guard let fps = try require("fps").scalar, fps > 0, fps.isFinite else {
             throw NeuroIOError.badValue(path, field: "fps", detail: "expected one positive number of frames per second")
         }
@@ -78,12 +73,7 @@ enum MATLABNeuroPALLayout {
 /// - `use_flag` (optional): N×1, only neurons with a flag > 0 are kept.
 enum MATLABLinLayout {
     static func open(_ path: String, root: MATStruct, version: MATFile.Version) throws -> any RecordingSource {
-        func require(_ key: String) throws -> MATValue {
-            guard let value = try root.field(key) else {
-                throw NeuroIOError.missingKey(path, key: "Lin 2023 variable '\(key)'", available: root.fieldNames)
-            }
-            return value
-        }
+        func require(_ key: String) throws -> MATValue { try root.require(key, in: path, what: "Lin 2023 variable") }
         let names = try require("proofread_neurons").cellElements().map { $0.texts.first ?? "" }
         let fluorescence = try require("corrected_F")
         guard case .numeric(let dims, let values) = fluorescence, dims.count == 2 else {

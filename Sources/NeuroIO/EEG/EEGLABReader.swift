@@ -62,9 +62,7 @@ final class EEGLABSource: ContinuousSource {
         if case .structure(let s)? = try root.field("EEG") { eeg = s } else { eeg = root }
 
         func number(_ field: String) throws -> Double {
-            guard let value = try eeg.field(field) else {
-                throw NeuroIOError.missingKey(path, key: "EEGLAB field '\(field)'", available: eeg.fieldNames)
-            }
+            let value = try eeg.require(field, in: path, what: "EEGLAB field")
             guard let x = value.scalar, x.isFinite else {
                 throw NeuroIOError.badValue(path, field: field, detail: "expected a number, found a \(value.className)")
             }
@@ -112,9 +110,7 @@ final class EEGLABSource: ContinuousSource {
         }
 
         // Samples.
-        guard let data = try eeg.field("data") else {
-            throw NeuroIOError.missingKey(path, key: "EEGLAB field 'data'", available: eeg.fieldNames)
-        }
+        let data = try eeg.require("data", in: path, what: "EEGLAB field")
         let microvolt = 1e-6
         switch data {
         case .text(let fileName):

@@ -85,6 +85,14 @@ struct MATStruct {
         return try value(field, element)
     }
 
+    /// Field `name` of the first element, or an error naming the file and what the field is (`what`).
+    func require(_ field: String, in path: String, what: String) throws -> MATValue {
+        guard let value = try self.field(field) else {
+            throw NeuroIOError.missingKey(path, key: "\(what) '\(field)'", available: fieldNames)
+        }
+        return value
+    }
+
     /// Field `name` for every element of a struct array.
     ///
     /// A v5 struct array holds one value per element; a v7.3 struct array (HDF5) holds each field as
