@@ -26,13 +26,15 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        /// glibc's vector math library (libmvec, part of libc6-dev): element-wise exp/log over arrays.
+        .systemLibrary(name: "CVectorMath"),
         .systemLibrary(name: "CMatio", pkgConfig: "matio", providers: [.apt(["libmatio-dev"])]),
 
         // MARK: - Libraries (all the logic lives here)
         /// Plain data types (recordings, channels, events, provenance), canonical neuron names, errors.
         .target(name: "NeuroCore"),
-        /// Matrices and the BLAS/LAPACK calls the algorithms need; the only importer of OpenBLAS/LAPACKE.
-        .target(name: "NeuroLinAlg", dependencies: ["NeuroCore", "COpenBLAS", "CLAPACKE"]),
+        /// Matrices and the BLAS/LAPACK calls the algorithms need, and vector math (libmvec); the only importer of OpenBLAS/LAPACKE/libmvec.
+        .target(name: "NeuroLinAlg", dependencies: ["NeuroCore", "COpenBLAS", "CLAPACKE", "CVectorMath"]),
         /// FFT plans and spectra; the only importer of FFTW.
         .target(name: "NeuroSpectral", dependencies: [
             "NeuroCore", "CFFTW", .product(name: "Numerics", package: "swift-numerics"),

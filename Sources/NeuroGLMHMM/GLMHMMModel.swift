@@ -80,11 +80,18 @@ public struct GLMHMMModel: Sendable {
         var constant = [Double](repeating: 0, count: sequence.length)
         if case .poisson = emission {
             for t in 0..<sequence.length { for n in 0..<neurons { constant[t] -= lgamma(sequence.activity[t, n] + 1) } }
+            let count = sequence.length * neurons
+            var values = [Double](repeating: 0, count: count), scratch = [Double](repeating: 0, count: 2 * count)
             for s in 0..<states {
                 let eta = x.multiplied(by: weights[s].transposed)
+                if emission == .poisson(.softplus) {
+                    Emission.softplusPoissonValues(x: sequence.activity.values, eta: eta.values, count: count, value: &values, scratch: &scratch)
+                } else {
+                    for i in 0..<count { values[i] = emission.logLikelihoodUpToConstant(sequence.activity.values[i], eta.values[i]) }
+                }
                 for t in 0..<sequence.length {
                     var sum = constant[t]
-                    for n in 0..<neurons { sum += emission.logLikelihoodUpToConstant(sequence.activity[t, n], eta[t, n]) }
+                    for n in 0..<neurons { sum += values[t * neurons + n] }
                     out[t, s] = sum
                 }
             }

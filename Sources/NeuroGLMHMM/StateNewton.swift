@@ -39,6 +39,32 @@ extension GLMHMMFitter {
             let eta = data.design.multiplied(by: v.transposed)
             var totals = [Double](repeating: 0, count: n)
             let emission = model.emission
+            if emission == .poisson(.softplus) {
+                // Vectorised: the chosen neurons' columns gathered into contiguous blocks, evaluated at once.
+                let m = which.count, count = t * m
+                let all = m == n
+                var xs = all ? data.activity.values : [Double](repeating: 0, count: count)
+                var es = all ? eta.values : [Double](repeating: 0, count: count)
+                if !all {
+                    for row in 0..<t { for (k, i) in which.enumerated() { xs[row * m + k] = data.activity.values[row * n + i]; es[row * m + k] = eta.values[row * n + i] } }
+                }
+                var value = [Double](repeating: 0, count: count), d1 = value, d2 = value
+                Emission.softplusPoissonBlock(x: xs, eta: es, count: count, value: &value, first: &d1, second: &d2)
+                first.values.withUnsafeMutableBufferPointer { f in
+                    curvature.values.withUnsafeMutableBufferPointer { c in
+                        for row in 0..<t {
+                            let g = gamma[row], base = row * n
+                            guard g > 1e-12 else { for i in which { f[base + i] = 0; c[base + i] = 0 }; continue }
+                            for (k, i) in which.enumerated() {
+                                let at = row * m + k
+                                totals[i] += g * value[at]
+                                f[base + i] = g * d1[at]
+                                c[base + i] = g * max(-d2[at], 1e-10)
+                            }
+                        }
+                    }
+                }
+            } else {
             // Row by row (contiguous in every matrix), the chosen neurons of each row.
             eta.values.withUnsafeBufferPointer { e in
                 data.activity.values.withUnsafeBufferPointer { x in
@@ -57,6 +83,7 @@ extension GLMHMMFitter {
                         }
                     }
                 }
+            }
             }
             for i in which {
                 for j in 0..<d {
@@ -103,14 +130,25 @@ extension GLMHMMFitter {
                 var candidate = w
                 for i in pending { for j in 0..<d { candidate[i, j] = w[i, j] + scale * steps[i]![j] } }
                 let values = evaluate(candidate, pending, first: &candidateFirst, curvature: &candidateCurvature)
-                var still: [Int] = []
+                var still: [Int] = [], accepted: [Int] = []
                 for i in pending {
                     if values[i] >= value[i] {
                         for j in 0..<d { w[i, j] = candidate[i, j] }
-                        for row in 0..<t { first.values[row * n + i] = candidateFirst.values[row * n + i]; curvature.values[row * n + i] = candidateCurvature.values[row * n + i] }
+                        accepted.append(i)
                         if values[i] > value[i] { improved.insert(i) }
                         value[i] = values[i]
                     } else { still.append(i) }
+                }
+                if accepted.count == n {
+                    // Every neuron took its step: the candidate's derivatives are all current.
+                    swap(&first, &candidateFirst)
+                    swap(&curvature, &candidateCurvature)
+                } else if !accepted.isEmpty {
+                    first.values.withUnsafeMutableBufferPointer { f in candidateFirst.values.withUnsafeBufferPointer { cf in
+                        curvature.values.withUnsafeMutableBufferPointer { c in candidateCurvature.values.withUnsafeBufferPointer { cc in
+                            for row in 0..<t { let base = row * n; for i in accepted { f[base + i] = cf[base + i]; c[base + i] = cc[base + i] } }
+                        } }
+                    } }
                 }
                 pending = still
                 scale /= 2

@@ -1,4 +1,5 @@
 internal import COpenBLAS
+internal import CVectorMath
 import NeuroCore
 
 extension Matrix {
@@ -70,4 +71,15 @@ public enum VectorKernels {
 @usableFromInline
 func blasDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
     cblas_ddot(Int32(count), a, 1, b, 1)
+}
+
+/// Element-wise exponentials and logarithms over whole arrays, 2 or 4 at a time (glibc's libmvec,
+/// AVX2 when the CPU has it); within libmvec's 4-ulp bound of the scalar functions.
+public enum VectorMath {
+    /// `y[i] = exp(x[i])`.
+    public static func exp(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, count: Int) { nt_vm_exp(x, y, count) }
+    /// `y[i] = log(x[i])`.
+    public static func log(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, count: Int) { nt_vm_log(x, y, count) }
+    /// `y[i] = log(1 + x[i])`.
+    public static func log1p(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, count: Int) { nt_vm_log1p(x, y, count) }
 }

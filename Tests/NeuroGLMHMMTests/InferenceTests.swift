@@ -1,6 +1,6 @@
 import Foundation
 import NeuroCore
-import NeuroGLMHMM
+@testable import NeuroGLMHMM
 import NeuroTestSupport
 import Testing
 
@@ -67,5 +67,28 @@ struct InferenceTests {
         let spikes = Matrix(rows: 8, columns: 1, values: [0, 0, 1, 0, 0, 0, 0, 0])
         let h = b.filter(spikes)
         #expect(h[2, 0] == 0 && abs(h[3, 0] - b.functions[0][0]) < 1e-15 && abs(h[7, 0] - b.functions[0][4]) < 1e-15)
+    }
+}
+
+@Suite("Vectorised softplus-Poisson emission")
+struct EmissionBlockTests {
+    @Test("the block form equals the scalar value and derivatives within a few ulps, for counts 0–5 and η in ±40")
+    func blockMatchesScalar() {
+        var g = SeededGenerator(seed: 5)
+        let n = 2003
+        let x = (0..<n).map { _ in Double(Int(g.uniform() * 6)) }, eta = (0..<n).map { _ in (g.uniform() - 0.5) * 80 }
+        var value = [Double](repeating: 0, count: n), first = value, second = value, only = value
+        var scratch = [Double](repeating: 0, count: 2 * n)
+        Emission.softplusPoissonBlock(x: x, eta: eta, count: n, value: &value, first: &first, second: &second)
+        Emission.softplusPoissonValues(x: x, eta: eta, count: n, value: &only, scratch: &scratch)
+        let emission = Emission.poisson(.softplus)
+        func close(_ a: Double, _ b: Double) -> Bool { a == b || abs(a - b) <= 1e-13 * max(abs(a), abs(b), 1e-300) }
+        for i in 0..<n {
+            let (v, d1, d2) = emission.valueAndDerivatives(x[i], eta[i])
+            // The curvature is a difference of two terms of size about x (they cancel for very negative η):
+            // compare it at that scale.
+            #expect(close(value[i], v) && close(first[i], d1) && abs(second[i] - d2) <= 1e-12 * (1 + x[i]), "x \(x[i]) η \(eta[i])")
+            #expect(close(only[i], emission.logLikelihoodUpToConstant(x[i], eta[i])))
+        }
     }
 }
