@@ -64,6 +64,10 @@ struct CLITests {
         (["Datasets/celegans/venkatachalam2024/worm1.csv", "--dt=-1"], "--dt must be positive"),
         (["Datasets/celegans/venkatachalam2024/worm1.csv", "Datasets/celegans/./venkatachalam2024/worm1.csv"],
          "Datasets/celegans/./venkatachalam2024/worm1.csv: inputs: listed more than once"),
+        (["Tests/Fixtures/eeglab/missing_fdt.set"], "Tests/Fixtures/eeglab/missing_fdt.set: data: 'missing_fdt.fdt' not found"),
+        (["Tests/Fixtures/matlab_v5/wrong_types.mat"], "Tests/Fixtures/matlab_v5/wrong_types.mat: traces: expected a 2-D numeric matrix, found a char array"),
+        (["Tests/Fixtures/matlab_v5/truncated.mat"], "Tests/Fixtures/matlab_v5/truncated.mat: truncated: element"),
+        (["Tests/Fixtures/fif/truncated_raw.fif"], "Tests/Fixtures/fif/truncated_raw.fif: "),
     ])
     func badInput(arguments: [String], message: String) throws {
         let dir = try TestSupport.temporaryDirectory()
