@@ -44,6 +44,9 @@ struct GLMHMMCommand: ParsableCommand {
     @Option(name: .customLong("learning-rate"), help: "One-hot prior: Adam learning rate.")
     var learningRate: Double = 0.01
 
+    @Option(name: .customLong("onehot-warmup"), help: "One-hot prior: EM iterations without a prior before the one-hot choices start from the states' weights (0: from the first iteration).")
+    var oneHotWarmup: Int = 10
+
     @Option(help: "Poisson link: softplus, exp or sigmoid.")
     var link: String = "softplus"
 
@@ -144,6 +147,7 @@ struct GLMHMMCommand: ParsableCommand {
         options.restarts = restarts
         options.seed = seed
         options.stickiness = stickiness
+        options.oneHotWarmup = max(0, oneHotWarmup)
         var inputs = [ArrayFile.split(input).path]
         do {
             var data = try GLMHMMInput.load(input, binWidth: binWidth, binarize: binarize,
@@ -233,7 +237,7 @@ struct GLMHMMCommand: ParsableCommand {
                 }
                 comparison = (prior, states)
             }
-            let parameters = "states=\(states) emission=\(options.emission.name) prior=\(prior) prior_variance=\(priorVariance) learn_prior_variance=\(learnPriorVariance) history=\(raisedCosine.map { "raised-cosine(\($0), \(historyBins) bins)" } ?? "exponential(\(historyBins) bins)") shared_bias=\(sharedBias) align_to=\(alignTo ?? "none") iterations=\(iterations) restarts=\(restarts) seed=\(seed) stickiness=\(stickiness) test=\(testFraction.map { "last \($0) of each sequence" } ?? test ?? "none") binarize=\(binarize.map { "\($0)" } ?? "no") covariates=\(data.sequences.first?.covariates?.columns ?? 0)"
+            let parameters = "states=\(states) emission=\(options.emission.name) prior=\(prior) prior_variance=\(priorVariance) learn_prior_variance=\(learnPriorVariance) onehot_warmup=\(oneHotWarmup) history=\(raisedCosine.map { "raised-cosine(\($0), \(historyBins) bins)" } ?? "exponential(\(historyBins) bins)") shared_bias=\(sharedBias) align_to=\(alignTo ?? "none") iterations=\(iterations) restarts=\(restarts) seed=\(seed) stickiness=\(stickiness) test=\(testFraction.map { "last \($0) of each sequence" } ?? test ?? "none") binarize=\(binarize.map { "\($0)" } ?? "no") covariates=\(data.sequences.first?.covariates?.columns ?? 0)"
             let provenance = Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText())
             var content = GLMHMMOutputFile.Content(fit: fit, data: data, train: train, heldOut: held, selection: selection, connectome: comparison)
             content.alignment = alignment

@@ -43,6 +43,10 @@ public struct GLMHMMOptions: Sendable {
     public var stickiness = 0.0
     /// Newton steps per state and neuron in each M-step.
     public var newtonSteps = 3
+    /// One-hot prior: EM iterations without a prior (fast Newton M-steps) before the one-hot choices are
+    /// initialised from the states' weights and learnt (a staged start, as Ashwood et al. start their
+    /// GLM-HMMs from simpler fits). 0: start the one-hot choices from the initial model.
+    public var oneHotWarmup = 10
     /// Ridge on every weight (keeps the Newton system definite).
     public var ridge = 1e-6
 
@@ -140,27 +144,37 @@ public enum GLMHMMFitter {
             if case let .gaussian(v, _) = options.prior { priorVariance = v; priorMean = meanCoupling(model) }
             var oneHot: OneHotCoupling? = nil
             var adam = AdamState()
-            if case .onehot = options.prior {
+            // One-hot: a few iterations without a prior first (staged start), then the one-hot choices.
+            var warmup = 0
+            if case .onehot = options.prior { warmup = min(options.oneHotWarmup, options.iterations / 2) }
+            func startOneHot() {
                 oneHot = OneHotCoupling(from: model)
                 for s in 0..<model.states { oneHot!.apply(state: s, to: &model.weights[s]) }
             }
+            if case .onehot = options.prior, warmup == 0 { startOneHot() }
             for iteration in 0..<options.iterations {
+                if case .onehot = options.prior, iteration == warmup, oneHot == nil { startOneHot() }
                 let (ll, gammas, pairs, firsts) = eStep(model, data)
                 let logPrior = oneHot.map { oneHotLogPrior($0) } ?? logPriorDensity(model, mean: priorMean, variance: priorVariance)
                 lls.append(ll)
                 objectives.append(ll + logPrior)
                 progress.update(completed: restart * options.iterations + iteration + 1, total: max(options.restarts, 1) * options.iterations,
                                 label: "restart \(restart + 1)")
-                if objectives.count >= 2 {
+                if objectives.count >= 2 && iteration != warmup {
                     let previous = objectives[objectives.count - 2], current = objectives.last!
-                    if abs(current - previous) <= options.tolerance * abs(current) { break }
+                    if abs(current - previous) <= options.tolerance * abs(current) {
+                        // Converged without the prior: go on with the one-hot choices.
+                        if case .onehot = options.prior, oneHot == nil { warmup = iteration + 1; continue }
+                        break
+                    }
                 }
-                if case let .onehot(temperature, steps, rate) = options.prior {
+                if case let .onehot(temperature, steps, rate) = options.prior, oneHot != nil {
                     chainStep(&model, pairs: pairs, firsts: firsts, options: options)
                     oneHotStep(&model, &oneHot!, data, gammas: gammas, temperature: temperature, steps: steps, rate: rate,
                                adam: &adam, generator: &generator)
                     if model.emission == .gaussian { updateVariances(&model, data, gammas: gammas) }
                 } else {
+                    // (Before the one-hot choices start, the one-hot prior has no mean: a plain Newton M-step.)
                     mStep(&model, data, gammas: gammas, pairs: pairs, firsts: firsts, options: options,
                           priorMean: &priorMean, priorVariance: &priorVariance)
                 }

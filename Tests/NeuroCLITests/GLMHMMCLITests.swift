@@ -180,4 +180,30 @@ struct GLMHMMCLITests {
         #expect(wrong.status != 0 && wrong.stderr.contains("a.nc: has 3 states of 4 neurons; this fit has 2 states of 4 neurons"), "\(wrong.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/c.nc"))
     }
+
+    @Test("at the demo's scale (24 neurons of the real connectome, 3 states): the one-hot prior predicts the anatomy better than any state fitted without a prior")
+    func oneHotAtScale() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let common = ["glmhmm", "Datasets/glmhmm/counts.npy", "--names", "Datasets/glmhmm/names.txt", "--states", "3",
+                      "--test-fraction", "0.2", "--iterations", "30", "--connectome", "Datasets/connectome/herm_full_edgelist.csv", "-q"]
+        let plain = try TestSupport.neurotool(common + ["--prior", "none", "-o", "\(dir)/none.nc"])
+        let oneHot = try TestSupport.neurotool(common + ["--prior", "onehot", "--adam-steps", "10", "--learning-rate", "0.05", "-o", "\(dir)/onehot.nc"])
+        #expect(plain.status == 0 && oneHot.status == 0, "\(plain.stderr) \(oneHot.stderr)")
+        let py = try TestSupport.run(TestSupport.python, ["-c", """
+        import json, sys, netCDF4
+        out = {}
+        for name in ("none", "onehot"):
+            d = netCDF4.Dataset(sys.argv[1] + "/" + name + ".nc")
+            out[name] = {"auc": float(getattr(d, "connectome_auc", -1)), "states": d["connectome_auc_state"][:].tolist(),
+                         "bits": float(d.bits_per_spike_test)}
+        print(json.dumps(out))
+        """, dir])
+        #expect(py.status == 0, "\(py.stderr)")
+        let got = try JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as! [String: [String: Any]]
+        let bestPlainState = TestSupport.doubles(got["none"]!["states"]).max()!
+        let prior = TestSupport.number(got["onehot"]!["auc"])!
+        #expect(prior > bestPlainState + 0.03 && prior > 0.75, "one-hot prior AUC \(prior) vs best state without a prior \(bestPlainState)")
+        let bits = TestSupport.number(got["onehot"]!["bits"])!, plainBits = TestSupport.number(got["none"]!["bits"])!
+        #expect(bits > plainBits - 0.01, "held-out bits/spike \(bits) vs \(plainBits) without a prior")
+    }
 }
