@@ -14,10 +14,7 @@ public enum FTagReport {
         var report = Report(title: "Frequency tagging: \(names.joined(separator: ", "))")
         let found = result.levels.filter { $0 != "none" }.count
         report.add(.paragraph("\(data.channels.count) channels, \(data.trials) epochs of \(String(format: "%.3g", data.duration)) s at \(String(format: "%g", data.rate)) Hz; tags \(zip(names, options.tags).map { "\($0) \(String(format: "%g", $1)) Hz" }.joined(separator: ", ")). \(found) channels follow at least one tag (\(FTagOutputFile.significanceRule(options))\(result.controlZ != nil ? "; and above the control by z > 2" : ""))."))
-        report.add(.heading("Provenance", level: 1))
-        report.add(.table(header: ["field", "value"], rows: [
-            ["neurotool version", provenance.toolVersion], ["command", provenance.commandLine], ["parameters", parameters],
-        ] + inputs.map { ["input", $0] }))
+        report.addProvenance(version: provenance.toolVersion, command: provenance.commandLine, details: [("parameters", parameters)], inputs: inputs)
 
         report.add(.heading("Spectrum", level: 1))
         let frequencies = result.spectra.frequencies

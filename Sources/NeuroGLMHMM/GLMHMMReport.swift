@@ -11,10 +11,7 @@ public enum GLMHMMReport {
         let model = c.fit.model, n = model.neurons, k = model.states
         var report = Report(title: "GLM-HMM: \(k) states, \(model.emission.name)")
         report.add(.paragraph("\(c.train.count) training sequences (\(c.train.reduce(0) { $0 + $1.length }) bins) of \(n) neurons; \(c.fit.logLikelihoods.count) EM iterations (restart \(c.fit.restart + 1)); training log-likelihood \(String(format: "%.2f", c.fit.logLikelihoods.last ?? .nan))" + (c.heldOut.map { String(format: "; held-out %.4f bits/spike above a constant-rate model", $0.bitsPerSpike) } ?? "") + "."))
-        report.add(.heading("Provenance", level: 1))
-        report.add(.table(header: ["field", "value"], rows: [
-            ["neurotool version", provenance.toolVersion], ["command", provenance.commandLine], ["parameters", parameters],
-        ] + inputs.map { ["input", $0] }))
+        report.addProvenance(version: provenance.toolVersion, command: provenance.commandLine, details: [("parameters", parameters)], inputs: inputs)
 
         report.add(.heading("States over time", level: 1))
         if let first = c.train.first {

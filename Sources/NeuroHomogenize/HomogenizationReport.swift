@@ -13,13 +13,10 @@ public enum HomogenizationReport {
         let title = file.globalAttribute("title")?.description ?? "Homogenized recordings"
         var report = Report(title: "Homogenization: \(title)")
         report.add(.paragraph("\(file.recordingNames.count) recordings homogenized into one common-format file (`\((path as NSString).lastPathComponent)`), channels in a fixed order, on a uniform time grid."))
-        report.add(.heading("Provenance", level: 1))
-        report.add(.table(header: ["field", "value"], rows: [
-            ["neurotool version", file.globalAttribute("neurotool_version")?.description ?? "?"],
-            ["command", file.globalAttribute("command_line")?.description ?? "?"],
-            ["parameters", file.globalAttribute("parameters")?.description ?? "?"],
-            ["format", "\(CommonFormat.name) \(file.globalAttribute("format_version")?.description ?? "?")"],
-        ]))
+        report.addProvenance(version: file.globalAttribute("neurotool_version")?.description ?? "?",
+                             command: file.globalAttribute("command_line")?.description ?? "?",
+                             details: [("parameters", file.globalAttribute("parameters")?.description ?? "?"),
+                                       ("format", "\(CommonFormat.name) \(file.globalAttribute("format_version")?.description ?? "?")")])
         let inputs = (file.globalAttribute("input_files")?.description ?? "").split(separator: "\n")
         let shas = (file.globalAttribute("input_sha256")?.description ?? "").split(separator: "\n")
         report.add(.table(header: ["input", "SHA-256"], rows: zip(inputs, shas).map { [String($0), String($1.prefix(16)) + "…"] }))

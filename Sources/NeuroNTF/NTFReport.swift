@@ -13,13 +13,8 @@ public enum NTFReport {
         let input = result.input, model = result.model, best = result.selected.best
         var report = Report(title: "Non-negative tensor factorization: \(input.kind.split(separator: "(").first ?? "")")
         report.add(.paragraph("A \(input.tensor.shape.map(String.init).joined(separator: " × ")) tensor (\(input.axes.map(\.name).joined(separator: " × "))), \(String(format: "%.1f", 100 * input.observedFraction))% of entries observed (missing entries are left out of the fit, not imputed), factorized with rank \(result.selected.rank): relative error \(String(format: "%.4f", best.relativeError)) after \(best.iterations) iterations (\(best.stopReason.rawValue))."))
-        report.add(.heading("Provenance", level: 1))
-        report.add(.table(header: ["field", "value"], rows: [
-            ["neurotool version", provenance.toolVersion],
-            ["command", provenance.commandLine],
-            ["tensor", input.kind],
-            ["parameters", parameters],
-        ] + inputs.map { ["input", $0] }))
+        report.addProvenance(version: provenance.toolVersion, command: provenance.commandLine,
+                             details: [("tensor", input.kind), ("parameters", parameters)], inputs: inputs)
 
         report.add(.heading("Components", level: 1))
         report.add(.paragraph("Factors are unit-norm; weights (the product of the norms) are sorted in decreasing order."))

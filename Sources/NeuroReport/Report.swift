@@ -19,6 +19,14 @@ public struct Report {
 
     public mutating func add(_ block: Block) { blocks.append(block) }
 
+    /// The "Provenance" section every analysis page opens with: tool version, command line, `details`
+    /// (label, value) such as the parameters, then one row per input file.
+    public mutating func addProvenance(version: String, command: String, details: [(String, String)], inputs: [String] = []) {
+        add(.heading("Provenance", level: 1))
+        add(.table(header: ["field", "value"],
+                   rows: [["neurotool version", version], ["command", command]] + details.map { [$0.0, $0.1] } + inputs.map { ["input", $0] }))
+    }
+
     /// Writes `<directory>/<name>.html`, `<directory>/<name>.md` and the SVGs under
     /// `<directory>/figures/<name>/`. Each file is written to a temporary name and renamed.
     public func write(directory: String, name: String) throws {
