@@ -199,10 +199,9 @@ struct GLMHMMCommand: ParsableCommand {
             var alignment: [Int]? = nil
             if let alignTo {
                 try FileChecks.requireInput(alignTo)
-                let reference = try StateMatching.signatures(ofResult: alignTo)
-                let n = fit.model.neurons
-                guard reference.count == fit.model.states, reference.allSatisfy({ $0.count == n * (1 + n) }) else {
-                    throw CommandFailure("\(alignTo): has \(reference.count) states of \(Int((Double(reference.first?.count ?? 0)).squareRoot())) neurons; this fit has \(fit.model.states) states of \(n) neurons")
+                let (reference, neurons) = try StateMatching.signatures(ofResult: alignTo)
+                guard reference.count == fit.model.states, neurons == fit.model.neurons else {
+                    throw CommandFailure("\(alignTo): has \(reference.count) states of \(neurons) neurons; this fit has \(fit.model.states) states of \(fit.model.neurons) neurons")
                 }
                 (fit, alignment) = fit.aligned(to: reference)
                 inputs.append(alignTo)

@@ -81,7 +81,8 @@ public struct GLMHMMModel: Sendable {
         if case .poisson = emission {
             for t in 0..<sequence.length { for n in 0..<neurons { constant[t] -= lgamma(sequence.activity[t, n] + 1) } }
             let count = sequence.length * neurons
-            var values = [Double](repeating: 0, count: count), scratch = [Double](repeating: 0, count: 2 * count)
+            var values = [Double](repeating: 0, count: count)
+            var scratch = [Double](repeating: 0, count: emission == .poisson(.softplus) ? 2 * count : 0)
             for s in 0..<states {
                 let eta = x.multiplied(by: weights[s].transposed)
                 if emission == .poisson(.softplus) {

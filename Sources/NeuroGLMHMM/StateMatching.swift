@@ -77,8 +77,8 @@ extension GLMHMMFit {
 
 extension StateMatching {
     /// The state signatures of a `neurotool glmhmm` output file, from its `bias` (state × neuron) and
-    /// `weights` (state × neuron × source) variables.
-    public static func signatures(ofResult path: String) throws -> [[Double]] {
+    /// `weights` (state × neuron × source) variables, with its number of neurons.
+    public static func signatures(ofResult path: String) throws -> (signatures: [[Double]], neurons: Int) {
         let bias = try ArrayFile.read(path + ":bias"), weights = try ArrayFile.read(path + ":weights")
         guard bias.shape.count == 2, weights.shape.count == 3, weights.shape[0] == bias.shape[0],
               weights.shape[1] == bias.shape[1], weights.shape[2] == bias.shape[1] else {
@@ -94,6 +94,6 @@ extension StateMatching {
             }
             signatures.append(row)
         }
-        return signatures
+        return (signatures, n)
     }
 }

@@ -35,6 +35,8 @@ extension GLMHMMFitter {
 
         /// Evaluates the neurons in `which` at weights `v`: the objective of each, and the posterior-weighted
         /// first derivative and curvature of every bin (columns of `first` / `curvature`), in one pass.
+        // Block buffers of the vectorised softplus-Poisson path, reused by every evaluation.
+        var blockValue: [Double] = [], blockFirst: [Double] = [], blockSecond: [Double] = []
         func evaluate(_ v: Matrix, _ which: [Int], first: inout Matrix, curvature: inout Matrix) -> [Double] {
             let eta = data.design.multiplied(by: v.transposed)
             var totals = [Double](repeating: 0, count: n)
@@ -48,8 +50,11 @@ extension GLMHMMFitter {
                 if !all {
                     for row in 0..<t { for (k, i) in which.enumerated() { xs[row * m + k] = data.activity.values[row * n + i]; es[row * m + k] = eta.values[row * n + i] } }
                 }
-                var value = [Double](repeating: 0, count: count), d1 = value, d2 = value
-                Emission.softplusPoissonBlock(x: xs, eta: es, count: count, value: &value, first: &d1, second: &d2)
+                if blockValue.count < count {
+                    blockValue = [Double](repeating: 0, count: count); blockFirst = blockValue; blockSecond = blockValue
+                }
+                Emission.softplusPoissonBlock(x: xs, eta: es, count: count, value: &blockValue, first: &blockFirst, second: &blockSecond)
+                let value = blockValue, d1 = blockFirst, d2 = blockSecond
                 first.values.withUnsafeMutableBufferPointer { f in
                     curvature.values.withUnsafeMutableBufferPointer { c in
                         for row in 0..<t {

@@ -40,6 +40,9 @@ final class EEGLABSource: ContinuousSource {
     private(set) var events: [Event] = []
     private(set) var attributes: [String: String] = [:]
 
+    /// EEGLAB stores microvolts.
+    static let microvolt = 1e-6
+
     /// Samples in a `.fdt` file, or embedded (channels × samples, column-major, microvolts).
     private enum Samples {
         case file(BinarySampleFile)
@@ -111,7 +114,6 @@ final class EEGLABSource: ContinuousSource {
 
         // Samples.
         let data = try eeg.require("data", in: path, what: "EEGLAB field")
-        let microvolt = 1e-6
         switch data {
         case .text(let fileName):
             let directory = (path as NSString).deletingLastPathComponent
@@ -124,7 +126,7 @@ final class EEGLABSource: ContinuousSource {
                 dataPath = fallback
             }
             let file = try BinarySampleFile(path: dataPath, format: .float32, vectorized: false,
-                                            scales: Array(repeating: microvolt, count: channelCount),
+                                            scales: Array(repeating: EEGLABSource.microvolt, count: channelCount),
                                             expectedSamples: pointCount, namedBy: "data", in: path)
             samples = .file(file)
             samplesPerBlock = file.samplesPerMebibyte
@@ -176,7 +178,7 @@ final class EEGLABSource: ContinuousSource {
             return try file.read(first: first, count: count)
         case .embedded(let values):
             let channels = signals.count
-            return (0..<channels).map { c in (first..<(first + count)).map { values[$0 * channels + c] * 1e-6 } }
+            return (0..<channels).map { c in (first..<(first + count)).map { values[$0 * channels + c] * EEGLABSource.microvolt } }
         }
     }
 

@@ -225,14 +225,19 @@ final class FIFSource: ContinuousSource {
     }
 
     func readBlock(_ index: Int) throws -> [[Double]] {
+        try readBlock(index, channels: Array(signals.indices))
+    }
+
+    /// The samples of `channels` only (every one of them is read from the file; only these are decoded).
+    private func readBlock(_ index: Int, channels: [Int]) throws -> [[Double]] {
         let buffer = buffers[index], n = signals.count
-        guard let offset = buffer.offset else { return Array(repeating: Array(repeating: .nan, count: buffer.samples), count: n) }
+        guard let offset = buffer.offset else { return Array(repeating: Array(repeating: .nan, count: buffer.samples), count: channels.count) }
         let width = buffer.type == 2 || buffer.type == 16 ? 2 : buffer.type == 5 ? 8 : 4
         let data = try readData(buffer.file, at: offset, count: buffer.samples * n * width, what: "data buffer \(index + 1)")
         let samples = buffer.samples, type = buffer.type
         // Channel by channel (samples are interleaved, big-endian), straight from the bytes read.
         return data.withUnsafeBytes { raw in
-            (0..<n).map { c in
+            channels.map { c in
                 let calibration = calibrations[c]
                 return [Double](unsafeUninitializedCapacity: samples) { out, count in
                     func load<T: FixedWidthInteger>(_: T.Type, _ t: Int) -> T {
@@ -255,7 +260,7 @@ final class FIFSource: ContinuousSource {
         guard let k = signals.firstIndex(where: { $0.kind == .stim }) else { return }
         var previous: Int?
         for b in 0..<buffers.count {
-            let values = try readBlock(b)[k]
+            let values = try readBlock(b, channels: [k])[0]
             for (i, v) in values.enumerated() where !v.isNaN {
                 let code = Int(v.rounded())
                 if let p = previous, code != p && code != 0 {

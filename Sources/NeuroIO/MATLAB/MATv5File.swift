@@ -82,15 +82,15 @@ final class MATv5File: @unchecked Sendable {
 
     /// Variable `name`, read and decoded.
     func variable(_ name: String) throws -> MATValue {
-        let owner: MatioVariable
-        if let known = variables[name] {
-            owner = known
-        } else {
-            guard let pointer = nativeIOLock.withLock({ Mat_VarRead(mat, name) }) else {
+        // The cache and libmatio are touched under the I/O lock: recordings of one file may load on several threads.
+        let owner: MatioVariable = try nativeIOLock.withLock {
+            if let known = variables[name] { return known }
+            guard let pointer = Mat_VarRead(mat, name) else {
                 throw NeuroIOError.corrupt(path, detail: "variable '\(name)' cannot be read (truncated or damaged file?)")
             }
-            owner = MatioVariable(pointer)
+            let owner = MatioVariable(pointer)
             variables[name] = owner
+            return owner
         }
         return try decode(owner.pointer, owner: owner, name: name)
     }
