@@ -52,7 +52,7 @@ let package = Package(
 
         .target(name: "NeuroTensor", dependencies: ["NeuroCore", "NeuroLinAlg"]),
         .target(name: "NeuroGraph", dependencies: ["NeuroCore"]),
-        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport"]),
+        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport", "CVectorMath"]),
         .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroSpectral",
                                                   .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),

@@ -1,39 +1,33 @@
 import Foundation
-import NeuroLinAlg
+internal import CVectorMath
+
+/// The shape of a row-major block of bins × neurons. Each array of a block is passed with its own row
+/// stride, so a block can be all of an activity matrix or a gathered subset of its neurons.
+struct BlockLayout {
+    var rows: Int
+    var columns: Int
+}
 
 extension Emission {
-    /// ``valueAndDerivatives(_:_:variance:)`` of the softplus Poisson emission for a whole block of
-    /// `(x, η)` pairs: the exponentials and logarithms go through ``VectorMath`` (several values per
-    /// instruction), the rest is plain arithmetic. Agrees with the scalar form to within a few ulps.
-    static func softplusPoissonBlock(x: UnsafePointer<Double>, eta: UnsafePointer<Double>, count n: Int,
-                                     value: UnsafeMutablePointer<Double>, first: UnsafeMutablePointer<Double>,
-                                     second: UnsafeMutablePointer<Double>) {
-        softplusRates(eta: eta, count: n, e: first, rate: second, logRate: value)
-        for i in 0..<n {
-            let e = first[i], rate = second[i], xi = x[i], eta = eta[i]
-            let s = eta >= 0 ? 1 / (1 + e) : e / (1 + e)
-            let ratio = xi / rate
-            value[i] = (xi == 0 ? 0 : xi * value[i]) - rate
-            first[i] = (ratio - 1) * s
-            second[i] = -ratio * s * s / rate + (ratio - 1) * s * (1 - s)
-        }
+    /// The posterior-weighted softplus-Poisson terms of one state over a block, in one pass (C kernel,
+    /// AVX2 through glibc's libmvec when the CPU has it): for row `r` with weight `g = gamma[r]` (0 when
+    /// `g ≤ 1e-12`), `first[r, j] = g ℓ′`, `curvature[r, j] = g max(−ℓ″, 1e-10)` and `totals[j] += g ℓ`,
+    /// where `(ℓ, ℓ′, ℓ″)` is ``valueAndDerivatives(_:_:variance:)`` of `(x[r, j], η[r, j])`.
+    /// `vectorised: false` runs the kernel's scalar form (the one used without AVX2).
+    static func softplusPoissonWeighted(_ block: BlockLayout, x: UnsafePointer<Double>, xStride: Int,
+                                        eta: UnsafePointer<Double>, etaStride: Int, gamma: UnsafePointer<Double>,
+                                        first: UnsafeMutablePointer<Double>, curvature: UnsafeMutablePointer<Double>,
+                                        outStride: Int, totals: UnsafeMutablePointer<Double>, vectorised: Bool = true) {
+        let kernel = vectorised ? nt_spp_weighted : nt_spp_weighted_scalar
+        kernel(x, xStride, eta, etaStride, gamma, block.rows, block.columns, first, curvature, outStride, totals)
     }
 
-    /// ``logLikelihoodUpToConstant(_:_:variance:)`` of the softplus Poisson emission for a block:
-    /// `value[i] = x log rate − rate`. `scratch` holds `2 · count` values.
-    static func softplusPoissonValues(x: UnsafePointer<Double>, eta: UnsafePointer<Double>, count n: Int,
-                                      value: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
-        softplusRates(eta: eta, count: n, e: scratch, rate: scratch + n, logRate: value)
-        for i in 0..<n { let xi = x[i]; value[i] = (xi == 0 ? 0 : xi * value[i]) - scratch[n + i] }
-    }
-
-    /// `e = exp(−|η|)`, the softplus rate `max(η, 0) + log1p(e)` (at least 1e-300) and its logarithm.
-    private static func softplusRates(eta: UnsafePointer<Double>, count n: Int, e: UnsafeMutablePointer<Double>,
-                                      rate: UnsafeMutablePointer<Double>, logRate: UnsafeMutablePointer<Double>) {
-        for i in 0..<n { e[i] = -abs(eta[i]) }
-        VectorMath.exp(e, into: e, count: n)
-        VectorMath.log1p(e, into: rate, count: n)
-        for i in 0..<n { rate[i] = max(max(eta[i], 0) + rate[i], 1e-300) }
-        VectorMath.log(rate, into: logRate, count: n)
+    /// `sums[r] = Σ_j (x log λ − λ)` over row `r` of a block, the softplus-Poisson log-likelihood of
+    /// a bin without its `−log x!` terms.
+    static func softplusPoissonRowSums(_ block: BlockLayout, x: UnsafePointer<Double>, xStride: Int,
+                                       eta: UnsafePointer<Double>, etaStride: Int, sums: UnsafeMutablePointer<Double>,
+                                       vectorised: Bool = true) {
+        let kernel = vectorised ? nt_spp_row_sums : nt_spp_row_sums_scalar
+        kernel(x, xStride, eta, etaStride, block.rows, block.columns, sums)
     }
 }

@@ -130,7 +130,7 @@ public enum GLMHMMFitter {
         let threads = BLASThreads.count
         BLASThreads.set(1)
         defer { BLASThreads.set(threads) }
-        var data = TrainingData(sequences, basis: options.basis)
+        var data = TrainingData(sequences, basis: options.basis, emission: options.emission)
         data.products = designProducts(data)
         let single = singleStateGLM(data, options: options)
         var best: GLMHMMFit? = nil
@@ -203,13 +203,21 @@ public enum GLMHMMFitter {
     struct TrainingData {
         var design: Matrix
         var activity: Matrix
+        /// Each sequence's own design matrix (the rows of `design`).
+        var designs: [Matrix]
+        /// Poisson: each sequence's `Σ_n log x_tn!` per bin, for the E-step; empty otherwise.
+        var logFactorials: [[Double]] = []
         var starts: [Int]
         var lengths: [Int]
         var sequences: [GLMHMMSequence]
         /// Products of design columns for the Newton Hessians (nil when too large).
         var products: Matrix? = nil
-        init(_ sequences: [GLMHMMSequence], basis: HistoryBasis) {
+        /// The Newton M-step's buffers, one set per state, reused by every iteration.
+        let scratch = NewtonScratch()
+        init(_ sequences: [GLMHMMSequence], basis: HistoryBasis, emission: Emission) {
             let designs = sequences.map { GLMHMMModel.design($0, basis: basis) }
+            self.designs = designs
+            if case .poisson = emission { logFactorials = sequences.map { GLMHMMModel.logFactorials($0.activity) } }
             let width = designs[0].columns, n = sequences[0].activity.columns
             design = Matrix(rows: designs.reduce(0) { $0 + $1.rows }, columns: width, values: designs.flatMap(\.values))
             activity = Matrix(rows: design.rows, columns: n, values: sequences.flatMap(\.activity.values))
@@ -229,10 +237,7 @@ public enum GLMHMMFitter {
         let k = model.states
         let posteriors = Collected<HMMInference.Posterior?>(repeating: nil, count: data.sequences.count)
         DispatchQueue.concurrentPerform(iterations: data.sequences.count) { i in
-            let start = data.starts[i], length = data.lengths[i]
-            let design = Matrix(rows: length, columns: data.design.columns,
-                                values: Array(data.design.values[(start * data.design.columns)..<((start + length) * data.design.columns)]))
-            let ll = model.logLikelihoods(data.sequences[i], design: design)
+            let ll = model.logLikelihoods(data.sequences[i], design: data.designs[i], logFactorials: data.logFactorials.isEmpty ? nil : data.logFactorials[i])
             let p = HMMInference.forwardBackward(ll, initial: model.initial, transition: model.transition)
             posteriors.set(i, p)
         }

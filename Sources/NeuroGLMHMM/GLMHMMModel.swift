@@ -73,28 +73,28 @@ public struct GLMHMMModel: Sendable {
     }
 
     /// time × states log-likelihood of the observations of a sequence under each state's GLM.
-    public func logLikelihoods(_ sequence: GLMHMMSequence, design: Matrix? = nil) -> Matrix {
+    /// `design` and `logFactorials` (Poisson: `Σ_n log x_tn!` of every bin) may be given when known.
+    public func logLikelihoods(_ sequence: GLMHMMSequence, design: Matrix? = nil, logFactorials: [Double]? = nil) -> Matrix {
         let x = design ?? self.design(sequence)
         var out = Matrix(rows: sequence.length, columns: states)
-        // Poisson: −log x! is the same in every state; add it once per bin.
-        var constant = [Double](repeating: 0, count: sequence.length)
         if case .poisson = emission {
-            for t in 0..<sequence.length { for n in 0..<neurons { constant[t] -= lgamma(sequence.activity[t, n] + 1) } }
+            // −log x! is the same in every state; subtract it once per bin.
+            let constant = logFactorials ?? Self.logFactorials(sequence.activity)
             let count = sequence.length * neurons
-            var values = [Double](repeating: 0, count: count)
-            var scratch = [Double](repeating: 0, count: emission == .poisson(.softplus) ? 2 * count : 0)
+            var eta = [Double](repeating: 0, count: count), sums = [Double](repeating: 0, count: sequence.length)
             for s in 0..<states {
-                let eta = x.multiplied(by: weights[s].transposed)
+                x.multipliedTransposed(by: weights[s], into: &eta)
                 if emission == .poisson(.softplus) {
-                    Emission.softplusPoissonValues(x: sequence.activity.values, eta: eta.values, count: count, value: &values, scratch: &scratch)
+                    Emission.softplusPoissonRowSums(BlockLayout(rows: sequence.length, columns: neurons), x: sequence.activity.values,
+                                                    xStride: neurons, eta: eta, etaStride: neurons, sums: &sums)
                 } else {
-                    for i in 0..<count { values[i] = emission.logLikelihoodUpToConstant(sequence.activity.values[i], eta.values[i]) }
+                    for t in 0..<sequence.length {
+                        var sum = 0.0
+                        for n in 0..<neurons { sum += emission.logLikelihoodUpToConstant(sequence.activity[t, n], eta[t * neurons + n]) }
+                        sums[t] = sum
+                    }
                 }
-                for t in 0..<sequence.length {
-                    var sum = constant[t]
-                    for n in 0..<neurons { sum += values[t * neurons + n] }
-                    out[t, s] = sum
-                }
+                for t in 0..<sequence.length { out[t, s] = sums[t] - constant[t] }
             }
             return out
         }
@@ -109,6 +109,11 @@ public struct GLMHMMModel: Sendable {
             }
         }
         return out
+    }
+
+    /// `Σ_n log x_tn!` of every bin (row) of a counts matrix.
+    static func logFactorials(_ counts: Matrix) -> [Double] {
+        (0..<counts.rows).map { t in (0..<counts.columns).reduce(0.0) { $0 + lgamma(counts[t, $1] + 1) } }
     }
 
     /// log p(activity) of a sequence, summed over state paths.

@@ -28,68 +28,12 @@ extension GLMHMMFitter {
                             options: GLMHMMOptions, priorMean: Matrix?, priorVariance: Double?) -> Matrix {
         let n = model.neurons, d = model.designWidth, t = data.total
         var w = model.weights[s]
-        let gamma = (0..<t).map { gammas[$0, s] }
         let precision = priorVariance.map { 1 / $0 } ?? 0
         let priorColumns = (0..<n).map { priorMean != nil ? Set(couplingColumns(model, neuron: $0, options: options)) : [] }
-        let variances = (0..<n).map { model.variance?[s, $0] ?? 1 }
-
-        /// Evaluates the neurons in `which` at weights `v`: the objective of each, and the posterior-weighted
-        /// first derivative and curvature of every bin (columns of `first` / `curvature`), in one pass.
-        // Block buffers of the vectorised softplus-Poisson path, reused by every evaluation.
-        var blockValue: [Double] = [], blockFirst: [Double] = [], blockSecond: [Double] = []
+        let buffers = data.scratch.buffers(state: s, rows: t, neurons: n)
+        let objective = StateObjective(model, data, gammas: gammas, state: s, buffers: buffers)
         func evaluate(_ v: Matrix, _ which: [Int], first: inout Matrix, curvature: inout Matrix) -> [Double] {
-            let eta = data.design.multiplied(by: v.transposed)
-            var totals = [Double](repeating: 0, count: n)
-            let emission = model.emission
-            if emission == .poisson(.softplus) {
-                // Vectorised: the chosen neurons' columns gathered into contiguous blocks, evaluated at once.
-                let m = which.count, count = t * m
-                let all = m == n
-                var xs = all ? data.activity.values : [Double](repeating: 0, count: count)
-                var es = all ? eta.values : [Double](repeating: 0, count: count)
-                if !all {
-                    for row in 0..<t { for (k, i) in which.enumerated() { xs[row * m + k] = data.activity.values[row * n + i]; es[row * m + k] = eta.values[row * n + i] } }
-                }
-                if blockValue.count < count {
-                    blockValue = [Double](repeating: 0, count: count); blockFirst = blockValue; blockSecond = blockValue
-                }
-                Emission.softplusPoissonBlock(x: xs, eta: es, count: count, value: &blockValue, first: &blockFirst, second: &blockSecond)
-                let value = blockValue, d1 = blockFirst, d2 = blockSecond
-                first.values.withUnsafeMutableBufferPointer { f in
-                    curvature.values.withUnsafeMutableBufferPointer { c in
-                        for row in 0..<t {
-                            let g = gamma[row], base = row * n
-                            guard g > 1e-12 else { for i in which { f[base + i] = 0; c[base + i] = 0 }; continue }
-                            for (k, i) in which.enumerated() {
-                                let at = row * m + k
-                                totals[i] += g * value[at]
-                                f[base + i] = g * d1[at]
-                                c[base + i] = g * max(-d2[at], 1e-10)
-                            }
-                        }
-                    }
-                }
-            } else {
-            // Row by row (contiguous in every matrix), the chosen neurons of each row.
-            eta.values.withUnsafeBufferPointer { e in
-                data.activity.values.withUnsafeBufferPointer { x in
-                    first.values.withUnsafeMutableBufferPointer { f in
-                        curvature.values.withUnsafeMutableBufferPointer { c in
-                            for row in 0..<t {
-                                let g = gamma[row], base = row * n
-                                guard g > 1e-12 else { for i in which { f[base + i] = 0; c[base + i] = 0 }; continue }
-                                for i in which {
-                                    let (value, d1, d2) = emission.valueAndDerivatives(x[base + i], e[base + i], variance: variances[i])
-                                    totals[i] += g * value
-                                    f[base + i] = g * d1
-                                    c[base + i] = g * max(-d2, 1e-10)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            }
+            var totals = objective.evaluate(v, which, first: &first, curvature: &curvature)
             for i in which {
                 for j in 0..<d {
                     totals[i] -= 0.5 * options.ridge * v[i, j] * v[i, j]
@@ -99,10 +43,16 @@ extension GLMHMMFitter {
             return totals
         }
 
-        var first = Matrix(rows: t, columns: n), curvature = Matrix(rows: t, columns: n)
+        // The four time × neurons derivative buffers are the state's own, lent for this M-step.
+        var first = Matrix(rows: 0, columns: 0), curvature = first, candidateFirst = first, candidateCurvature = first
+        swap(&first, &buffers.first); swap(&curvature, &buffers.curvature)
+        swap(&candidateFirst, &buffers.candidateFirst); swap(&candidateCurvature, &buffers.candidateCurvature)
+        defer {
+            swap(&first, &buffers.first); swap(&curvature, &buffers.curvature)
+            swap(&candidateFirst, &buffers.candidateFirst); swap(&candidateCurvature, &buffers.candidateCurvature)
+        }
         var value = evaluate(w, Array(0..<n), first: &first, curvature: &curvature)
         var active = Array(0..<n)
-        var candidateFirst = first, candidateCurvature = curvature
         for _ in 0..<options.newtonSteps where !active.isEmpty {
             let gradients = first.transposeMultiplied(by: data.design)          // n × d
             let packed = products.map { curvature.transposeMultiplied(by: $0) }   // n × d(d+1)/2
@@ -161,5 +111,135 @@ extension GLMHMMFitter {
             active = active.filter { improved.contains($0) }
         }
         return w
+    }
+}
+
+/// Time × neurons buffers of one state's Newton M-step, kept for the whole fit so that no M-step
+/// allocates (and the system zeroes) them again.
+final class NewtonBuffers: @unchecked Sendable {
+    var eta: [Double], gathered: [Double] = [], subsetFirst: [Double] = [], subsetCurvature: [Double] = []
+    var first: Matrix, curvature: Matrix, candidateFirst: Matrix, candidateCurvature: Matrix
+
+    init(rows: Int, neurons: Int) {
+        eta = [Double](repeating: 0, count: rows * neurons)
+        first = Matrix(rows: rows, columns: neurons)
+        curvature = Matrix(rows: rows, columns: neurons)
+        candidateFirst = Matrix(rows: rows, columns: neurons)
+        candidateCurvature = Matrix(rows: rows, columns: neurons)
+    }
+
+    /// `eta = X Vᵀ` (time × rows of `v`), in place.
+    func predict(_ design: Matrix, _ v: Matrix) {
+        eta.withUnsafeMutableBufferPointer { design.multipliedTransposed(by: v, into: $0.baseAddress!) }
+    }
+}
+
+/// Every state's ``NewtonBuffers`` for one fit, made on first use (M-steps of different states run
+/// at the same time, each with its own buffers).
+final class NewtonScratch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byState: [Int: NewtonBuffers] = [:]
+
+    func buffers(state: Int, rows: Int, neurons: Int) -> NewtonBuffers {
+        lock.withLock {
+            if let b = byState[state], b.first.rows == rows, b.first.columns == neurons { return b }
+            let b = NewtonBuffers(rows: rows, neurons: neurons)
+            byState[state] = b
+            return b
+        }
+    }
+}
+
+/// The posterior-weighted log-likelihood of one state's GLMs, every neuron at once, evaluated in the
+/// state's ``NewtonBuffers``.
+struct StateObjective {
+    let model: GLMHMMModel
+    let data: GLMHMMFitter.TrainingData
+    let state: Int
+    /// The state's posterior weight of every bin, 0 where it is at most 1e-12.
+    let gamma: [Double]
+    let buffers: NewtonBuffers
+
+    init(_ model: GLMHMMModel, _ data: GLMHMMFitter.TrainingData, gammas: Matrix, state s: Int, buffers: NewtonBuffers) {
+        self.model = model
+        self.data = data
+        state = s
+        gamma = (0..<data.total).map { let g = gammas[$0, s]; return g > 1e-12 ? g : 0 }
+        self.buffers = buffers
+    }
+
+    /// At weights `v` (neurons × design columns), for the neurons in `which` (ascending): each one's
+    /// objective `Σ_t γ_t ℓ(x_tn, η_tn)` (entry `n` of the result, the others 0), and in its column of
+    /// `first` / `curvature` (time × neurons) every bin's `γ_t ℓ′` and `γ_t max(−ℓ″, 1e-10)`.
+    func evaluate(_ v: Matrix, _ which: [Int], first: inout Matrix, curvature: inout Matrix) -> [Double] {
+        let n = model.neurons, t = data.total
+        var totals = [Double](repeating: 0, count: n)
+        guard model.emission == .poisson(.softplus) else {
+            generic(v, which, first: &first, curvature: &curvature, totals: &totals)
+            return totals
+        }
+        if which.count == n {
+            buffers.predict(data.design, v)
+            Emission.softplusPoissonWeighted(BlockLayout(rows: t, columns: n), x: data.activity.values, xStride: n,
+                                             eta: buffers.eta, etaStride: n, gamma: gamma, first: &first.values,
+                                             curvature: &curvature.values, outStride: n, totals: &totals)
+            return totals
+        }
+        // A subset (neurons still halving their step): its weights, predictors and counts gathered.
+        let m = which.count, b = buffers
+        if b.gathered.isEmpty {
+            b.gathered = [Double](repeating: 0, count: t * n); b.subsetFirst = b.gathered; b.subsetCurvature = b.gathered
+        }
+        let subset = Matrix(rows: m, columns: v.columns, values: which.flatMap { v.row($0) })
+        b.predict(data.design, subset)
+        data.activity.values.withUnsafeBufferPointer { x in
+            b.gathered.withUnsafeMutableBufferPointer { g in
+                for row in 0..<t { for (k, i) in which.enumerated() { g[row * m + k] = x[row * n + i] } }
+            }
+        }
+        var partial = [Double](repeating: 0, count: m)
+        Emission.softplusPoissonWeighted(BlockLayout(rows: t, columns: m), x: b.gathered, xStride: m, eta: b.eta, etaStride: m,
+                                         gamma: gamma, first: &b.subsetFirst, curvature: &b.subsetCurvature, outStride: m,
+                                         totals: &partial)
+        for (k, i) in which.enumerated() { totals[i] = partial[k] }
+        first.values.withUnsafeMutableBufferPointer { f in
+            curvature.values.withUnsafeMutableBufferPointer { c in
+                b.subsetFirst.withUnsafeBufferPointer { sf in
+                    b.subsetCurvature.withUnsafeBufferPointer { sc in
+                        for row in 0..<t {
+                            for (k, i) in which.enumerated() { f[row * n + i] = sf[row * m + k]; c[row * n + i] = sc[row * m + k] }
+                        }
+                    }
+                }
+            }
+        }
+        return totals
+    }
+
+    /// Every other emission, bin by bin through ``Emission/valueAndDerivatives(_:_:variance:)``.
+    private func generic(_ v: Matrix, _ which: [Int], first: inout Matrix, curvature: inout Matrix,
+                                  totals: inout [Double]) {
+        let n = model.neurons, t = data.total
+        let variances = (0..<n).map { model.variance?[state, $0] ?? 1 }
+        buffers.predict(data.design, v)
+        let emission = model.emission
+        buffers.eta.withUnsafeBufferPointer { e in
+            data.activity.values.withUnsafeBufferPointer { x in
+                first.values.withUnsafeMutableBufferPointer { f in
+                    curvature.values.withUnsafeMutableBufferPointer { c in
+                        for row in 0..<t {
+                            let g = gamma[row], base = row * n
+                            guard g > 0 else { for i in which { f[base + i] = 0; c[base + i] = 0 }; continue }
+                            for i in which {
+                                let (value, d1, d2) = emission.valueAndDerivatives(x[base + i], e[base + i], variance: variances[i])
+                                totals[i] += g * value
+                                f[base + i] = g * d1
+                                c[base + i] = g * max(-d2, 1e-10)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -23,6 +23,16 @@ extension Matrix {
         return c
     }
 
+    /// `c = self · otherᵀ` written into `c` (`rows × other.rows`, row-major) without allocating
+    /// (BLAS `dgemm`): e.g. every bin's linear predictor under several neurons' weights.
+    public func multipliedTransposed(by other: Matrix, into c: UnsafeMutablePointer<Double>) {
+        precondition(columns == other.columns, "Matrix product of \(rows)×\(columns) and (\(other.rows)×\(other.columns))ᵀ")
+        guard rows > 0, other.rows > 0 else { return }
+        guard columns > 0 else { c.update(repeating: 0, count: rows * other.rows); return }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(other.rows), Int32(columns),
+                    1.0, values, Int32(columns), other.values, Int32(other.columns), 0.0, c, Int32(other.rows))
+    }
+
     /// The matrix-vector product `self · x` (BLAS `dgemv`).
     public func multiplied(by x: [Double]) -> [Double] {
         precondition(columns == x.count, "Matrix-vector product of \(rows)×\(columns) and \(x.count)")

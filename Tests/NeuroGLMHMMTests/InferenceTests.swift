@@ -72,23 +72,80 @@ struct InferenceTests {
 
 @Suite("Vectorised softplus-Poisson emission")
 struct EmissionBlockTests {
-    @Test("the block form equals the scalar value and derivatives within a few ulps, for counts 0–5 and η in ±40")
-    func blockMatchesScalar() {
-        var g = SeededGenerator(seed: 5)
-        let n = 2003
-        let x = (0..<n).map { _ in Double(Int(g.uniform() * 6)) }, eta = (0..<n).map { _ in (g.uniform() - 0.5) * 80 }
-        var value = [Double](repeating: 0, count: n), first = value, second = value, only = value
-        var scratch = [Double](repeating: 0, count: 2 * n)
-        Emission.softplusPoissonBlock(x: x, eta: eta, count: n, value: &value, first: &first, second: &second)
-        Emission.softplusPoissonValues(x: x, eta: eta, count: n, value: &only, scratch: &scratch)
+    /// A block of 37 bins × 7 neurons stored inside a wider matrix (row stride 9), counts 0–5, η in ±40,
+    /// and posterior weights including zero and sub-threshold (≤ 1e-12) rows.
+    struct Block {
+        let rows = 37, columns = 7, stride = 9
+        var x: [Double], eta: [Double], gamma: [Double]
+        init(seed: UInt64) {
+            var g = SeededGenerator(seed: seed)
+            x = (0..<(37 * 9)).map { _ in Double(Int(g.uniform() * 6)) }
+            eta = (0..<(37 * 9)).map { _ in (g.uniform() - 0.5) * 80 }
+            gamma = (0..<37).map { r in r % 11 == 0 ? 0 : r % 13 == 0 ? 1e-13 : g.uniform() }
+        }
+    }
+
+    func close(_ a: Double, _ b: Double, scale: Double = 1) -> Bool { a == b || abs(a - b) <= 1e-13 * max(abs(a), abs(b), scale * 1e-300) }
+
+    @Test("the weighted kernel (vector and scalar forms) equals γ times the scalar value and derivatives within a few ulps",
+          arguments: [true, false])
+    func weightedMatchesScalar(vectorised: Bool) {
+        let b = Block(seed: 5), emission = Emission.poisson(.softplus)
+        let outStride = 8
+        var first = [Double](repeating: .nan, count: b.rows * outStride), curvature = first
+        var totals = [Double](repeating: 1, count: b.columns)   // added to, not cleared
+        Emission.softplusPoissonWeighted(BlockLayout(rows: b.rows, columns: b.columns), x: b.x, xStride: b.stride,
+                                         eta: b.eta, etaStride: b.stride, gamma: b.gamma, first: &first,
+                                         curvature: &curvature, outStride: outStride, totals: &totals, vectorised: vectorised)
+        var expected = [Double](repeating: 1, count: b.columns)
+        for r in 0..<b.rows {
+            let g = b.gamma[r] > 1e-12 ? b.gamma[r] : 0
+            for j in 0..<b.columns {
+                let x = b.x[r * b.stride + j], eta = b.eta[r * b.stride + j]
+                let (v, d1, d2) = emission.valueAndDerivatives(x, eta)
+                expected[j] += g * v
+                // ℓ′ = (x/λ − 1) σ: near x = λ the difference cancels, so allow an absolute floor there.
+                #expect(abs(first[r * outStride + j] - g * d1) <= 1e-13 * abs(g * d1) + 1e-15 * g, "x \(x) η \(eta)")
+                // The curvature is a difference of two terms of size about x (they cancel for very
+                // negative η): compare it at that scale.
+                #expect(abs(curvature[r * outStride + j] - g * max(-d2, 1e-10)) <= 1e-12 * (1 + x) * g, "x \(x) η \(eta)")
+            }
+            #expect(first[r * outStride + b.columns].isNaN, "a column outside the block was written")
+        }
+        for j in 0..<b.columns { #expect(abs(totals[j] - expected[j]) <= 1e-12 * max(1, abs(expected[j])), "column \(j)") }
+    }
+
+    @Test("the row sums (vector and scalar forms) equal the sums of the scalar log-likelihoods", arguments: [true, false])
+    func rowSumsMatchScalar(vectorised: Bool) {
+        let b = Block(seed: 6), emission = Emission.poisson(.softplus)
+        var sums = [Double](repeating: .nan, count: b.rows)
+        Emission.softplusPoissonRowSums(BlockLayout(rows: b.rows, columns: b.columns), x: b.x, xStride: b.stride,
+                                        eta: b.eta, etaStride: b.stride, sums: &sums, vectorised: vectorised)
+        for r in 0..<b.rows {
+            let expected = (0..<b.columns).reduce(0.0) { $0 + emission.logLikelihoodUpToConstant(b.x[r * b.stride + $1], b.eta[r * b.stride + $1]) }
+            #expect(abs(sums[r] - expected) <= 1e-12 * max(1, abs(expected)), "row \(r)")
+        }
+    }
+
+    @Test("a row longer than the kernel's tile (300 neurons) is evaluated whole")
+    func longRows() {
+        var g = SeededGenerator(seed: 7)
+        let rows = 3, columns = 300
+        let x = (0..<(rows * columns)).map { _ in Double(Int(g.uniform() * 4)) }, eta = (0..<(rows * columns)).map { _ in g.uniform() * 6 - 3 }
+        var sums = [Double](repeating: 0, count: rows), first = [Double](repeating: 0, count: rows * columns), curvature = first
+        var totals = [Double](repeating: 0, count: columns)
+        Emission.softplusPoissonRowSums(BlockLayout(rows: rows, columns: columns), x: x, xStride: columns, eta: eta, etaStride: columns, sums: &sums)
+        Emission.softplusPoissonWeighted(BlockLayout(rows: rows, columns: columns), x: x, xStride: columns, eta: eta, etaStride: columns,
+                                         gamma: [1, 1, 1], first: &first, curvature: &curvature, outStride: columns, totals: &totals)
         let emission = Emission.poisson(.softplus)
-        func close(_ a: Double, _ b: Double) -> Bool { a == b || abs(a - b) <= 1e-13 * max(abs(a), abs(b), 1e-300) }
-        for i in 0..<n {
-            let (v, d1, d2) = emission.valueAndDerivatives(x[i], eta[i])
-            // The curvature is a difference of two terms of size about x (they cancel for very negative η):
-            // compare it at that scale.
-            #expect(close(value[i], v) && close(first[i], d1) && abs(second[i] - d2) <= 1e-12 * (1 + x[i]), "x \(x[i]) η \(eta[i])")
-            #expect(close(only[i], emission.logLikelihoodUpToConstant(x[i], eta[i])))
+        for r in 0..<rows {
+            let expected = (0..<columns).reduce(0.0) { $0 + emission.logLikelihoodUpToConstant(x[r * columns + $1], eta[r * columns + $1]) }
+            #expect(abs(sums[r] - expected) <= 1e-11 * max(1, abs(expected)))
+        }
+        for j in [0, 255, 256, 299] {
+            let expected = (0..<rows).reduce(0.0) { $0 + emission.logLikelihoodUpToConstant(x[$1 * columns + j], eta[$1 * columns + j]) }
+            #expect(abs(totals[j] - expected) <= 1e-12 * max(1, abs(expected)), "column \(j)")
+            #expect(close(first[2 * columns + j], emission.valueAndDerivatives(x[2 * columns + j], eta[2 * columns + j]).first))
         }
     }
 }
