@@ -79,13 +79,10 @@ extension GLMHMMFitter {
     /// state's logits, strengths and free weights and on the shared prior, with fresh Gumbel noise each step.
     static func oneHotStep(_ model: inout GLMHMMModel, _ coupling: inout OneHotCoupling, _ data: TrainingData, gammas: Matrix,
                            temperature: Double, steps: Int, rate: Double, adam: inout AdamState, generator: inout SeededGenerator) {
-        let n = model.neurons, b = model.basis.count, d = model.designWidth, k = model.states
+        let n = model.neurons, d = model.designWidth, k = model.states
         for _ in 0..<steps {
-            var gradPrior = [Double](repeating: 0, count: n * n * 3)
-            let prior = coupling.prior
-            var gradLogits = [[Double]](), gradStrengths = [[Double]](), gradFree = [Matrix]()
-            for s in 0..<k {
-                // Relaxed one-hot sample y = softmax((logits + Gumbel) / τ).
+            // Relaxed one-hot samples y = softmax((logits + Gumbel) / τ), drawn state by state in order.
+            let samples = (0..<k).map { s in
                 var y = [Double](repeating: 0, count: n * n * 3)
                 for pair in 0..<(n * n) {
                     let z = (0..<3).map { c -> Double in
@@ -95,44 +92,18 @@ extension GLMHMMFitter {
                     let m = z.max()!, e = z.map { exp($0 - m) }, sum = e.reduce(0, +)
                     for c in 0..<3 { y[pair * 3 + c] = e[c] / sum }
                 }
-                var w = model.weights[s]
-                coupling.apply(state: s, to: &w, relaxed: y)
-                // dJ/dη = γ ℓ'(x, η); dJ/dW = (dJ/dη)ᵀ X.
-                let eta = data.design.multiplied(by: w.transposed)
-                var e = Matrix(rows: data.total, columns: n)
-                for t in 0..<data.total {
-                    let g = gammas[t, s]
-                    guard g > 1e-12 else { continue }
-                    for i in 0..<n { e[t, i] = g * model.emission.derivatives(data.activity[t, i], eta[t, i], variance: model.variance?[s, i] ?? 1).first }
-                }
-                let gw = e.transposeMultiplied(by: data.design)      // neurons × design
-                var gl = [Double](repeating: 0, count: n * n * 3), gs = [Double](repeating: 0, count: n * n * b)
-                for i in 0..<n { for j in 0..<n where i != j {
-                    let pair = (i * n + j) * 3
-                    var dSign = 0.0
-                    for kk in 0..<b {
-                        let g = coupling.strengths[s][(i * n + j) * b + kk]
-                        let dw = gw[i, 1 + j * b + kk]
-                        dSign += dw * Emission.softplus(g)
-                        gs[(i * n + j) * b + kk] = dw * (y[pair + 2] - y[pair]) * Emission.sigmoid(g)
-                    }
-                    // u = dJ/dy: coupling through the sign, plus the log prior.
-                    let u = [-dSign + log(max(prior[pair], 1e-300)), log(max(prior[pair + 1], 1e-300)), dSign + log(max(prior[pair + 2], 1e-300))]
-                    let mean = (0..<3).reduce(0) { $0 + y[pair + $1] * u[$1] }
-                    for c in 0..<3 {
-                        gl[pair + c] = y[pair + c] * (u[c] - mean) / temperature
-                        gradPrior[pair + c] += y[pair + c] - prior[pair + c]
-                    }
-                } }
-                // Free weights: bias, self-coupling, covariates (coupling columns are driven through the prior's parameters).
-                var free = Matrix(rows: n, columns: d)
-                for i in 0..<n {
-                    free[i, 0] = gw[i, 0]
-                    for kk in 0..<b { free[i, 1 + i * b + kk] = gw[i, 1 + i * b + kk] }
-                    for j in (1 + n * b)..<d { free[i, j] = gw[i, j] }
-                }
-                gradLogits.append(gl); gradStrengths.append(gs); gradFree.append(free)
+                return y
             }
+            // Each state's gradients, the states at the same time.
+            let current = model, relaxed = coupling
+            let gradients = Collected<OneHotGradients?>(repeating: nil, count: k)
+            DispatchQueue.concurrentPerform(iterations: k) { s in
+                gradients.set(s, oneHotGradients(current, relaxed, data, gammas: gammas, state: s, sample: samples[s], temperature: temperature))
+            }
+            var gradPrior = [Double](repeating: 0, count: n * n * 3)
+            for g in gradients.values { for i in gradPrior.indices { gradPrior[i] += g!.prior[i] } }
+            let gradLogits = gradients.values.map { $0!.logits }, gradStrengths = gradients.values.map { $0!.strengths }
+            let gradFree = gradients.values.map { $0!.free }
             // One Adam ascent step on everything.
             adam.t += 1
             for s in 0..<k {
@@ -145,6 +116,57 @@ extension GLMHMMFitter {
             adam.step(&coupling.priorLogits, gradPrior, key: "prior", rate: rate)
         }
         for s in 0..<k { coupling.apply(state: s, to: &model.weights[s]) }
+    }
+}
+
+/// One state's share of the gradient of the relaxed one-hot objective.
+struct OneHotGradients {
+    /// With respect to the state's logits and strengths, its free weights (bias, self-coupling,
+    /// covariates; neurons × design), and its term of the shared prior's logits.
+    var logits: [Double], strengths: [Double], free: Matrix, prior: [Double]
+}
+
+extension GLMHMMFitter {
+    /// The gradient of state `s`'s relaxed objective at the one-hot sample `y`: `dJ/dη = γ ℓ′(x, η)`
+    /// (through the state's ``StateObjective``), `dJ/dW = (dJ/dη)ᵀ X`, then the chain rule to the
+    /// logits (softmax at temperature τ), the strengths (softplus) and the prior.
+    static func oneHotGradients(_ model: GLMHMMModel, _ coupling: OneHotCoupling, _ data: TrainingData, gammas: Matrix,
+                                state s: Int, sample y: [Double], temperature: Double) -> OneHotGradients {
+        let n = model.neurons, b = model.basis.count, d = model.designWidth
+        let prior = coupling.prior
+        var w = model.weights[s]
+        coupling.apply(state: s, to: &w, relaxed: y)
+        let buffers = data.scratch.buffers(state: s, rows: data.total, neurons: n)
+        let objective = StateObjective(model, data, gammas: gammas, state: s, buffers: buffers)
+        _ = objective.evaluate(w, Array(0..<n), first: &buffers.first, curvature: &buffers.curvature)
+        let gw = buffers.first.transposeMultiplied(by: data.design)      // neurons × design
+        var gl = [Double](repeating: 0, count: n * n * 3), gs = [Double](repeating: 0, count: n * n * b)
+        var gp = [Double](repeating: 0, count: n * n * 3)
+        for i in 0..<n { for j in 0..<n where i != j {
+            let pair = (i * n + j) * 3
+            var dSign = 0.0
+            for kk in 0..<b {
+                let g = coupling.strengths[s][(i * n + j) * b + kk]
+                let dw = gw[i, 1 + j * b + kk]
+                dSign += dw * Emission.softplus(g)
+                gs[(i * n + j) * b + kk] = dw * (y[pair + 2] - y[pair]) * Emission.sigmoid(g)
+            }
+            // u = dJ/dy: coupling through the sign, plus the log prior.
+            let u = [-dSign + log(max(prior[pair], 1e-300)), log(max(prior[pair + 1], 1e-300)), dSign + log(max(prior[pair + 2], 1e-300))]
+            let mean = (0..<3).reduce(0) { $0 + y[pair + $1] * u[$1] }
+            for c in 0..<3 {
+                gl[pair + c] = y[pair + c] * (u[c] - mean) / temperature
+                gp[pair + c] = y[pair + c] - prior[pair + c]
+            }
+        } }
+        // Free weights: bias, self-coupling, covariates (coupling columns are driven through the prior's parameters).
+        var free = Matrix(rows: n, columns: d)
+        for i in 0..<n {
+            free[i, 0] = gw[i, 0]
+            for kk in 0..<b { free[i, 1 + i * b + kk] = gw[i, 1 + i * b + kk] }
+            for j in (1 + n * b)..<d { free[i, j] = gw[i, j] }
+        }
+        return OneHotGradients(logits: gl, strengths: gs, free: free, prior: gp)
     }
 }
 
