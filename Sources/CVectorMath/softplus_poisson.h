@@ -15,36 +15,20 @@
    block can be every neuron of the activity matrix or a gathered subset. */
 #include "shim.h"
 
+/* e = exp(−|η|) and the rate softplus(η) = max(η, 0) + log1p(e), floored at 1e-300. */
+static inline double nt_spp_rate(double eta, double *e) {
+    *e = exp(-fabs(eta));
+    return fmax(fmax(eta, 0.0) + log1p(*e), 1e-300);
+}
+
+/* ℓ, ℓ′ and ℓ″ of one count x at one η. */
 static inline void nt_spp_scalar(double x, double eta, double *value, double *first, double *second) {
-    double e = exp(-fabs(eta));
-    double rate = fmax(fmax(eta, 0.0) + log1p(e), 1e-300);
+    double e, rate = nt_spp_rate(eta, &e);
     double s = (eta >= 0 ? 1.0 : e) / (1.0 + e);
     double ratio = x / rate;
     *value = x * log(rate) - rate;
     *first = (ratio - 1.0) * s;
     *second = -ratio * s * s / rate + (ratio - 1.0) * s * (1.0 - s);
-}
-
-/* One row of the posterior-weighted form (see nt_spp_weighted), scalar, from column `from`. */
-static inline void nt_spp_weighted_row_tail(const double *x, const double *eta, double g, size_t from, size_t m,
-                                            double *first, double *curvature, double *totals) {
-    for (size_t j = from; j < m; j++) {
-        double v, d1, d2;
-        nt_spp_scalar(x[j], eta[j], &v, &d1, &d2);
-        first[j] = g * d1;
-        curvature[j] = g * fmax(-d2, 1e-10);
-        totals[j] += g * v;
-    }
-}
-
-static inline double nt_spp_value_row_tail(const double *x, const double *eta, size_t from, size_t m) {
-    double sum = 0;
-    for (size_t j = from; j < m; j++) {
-        double e = exp(-fabs(eta[j]));
-        double rate = fmax(fmax(eta[j], 0.0) + log1p(e), 1e-300);
-        sum += x[j] * log(rate) - rate;
-    }
-    return sum;
 }
 
 #if defined(__x86_64__)
@@ -164,18 +148,27 @@ static inline void nt_spp_weighted_scalar(const double *x, size_t ldx, const dou
                                           size_t rows, size_t m, double *first, double *curvature, size_t ldo,
                                           double *totals) {
     for (size_t r = 0; r < rows; r++) {
-        double g = gamma[r];
-        if (g <= 1e-12) {
-            for (size_t j = 0; j < m; j++) { first[r * ldo + j] = 0; curvature[r * ldo + j] = 0; }
-            continue;
+        double g = gamma[r] <= 1e-12 ? 0 : gamma[r];
+        for (size_t j = 0; j < m; j++) {
+            double v = 0, d1 = 0, d2 = 0;
+            if (g > 0) nt_spp_scalar(x[r * ldx + j], eta[r * lde + j], &v, &d1, &d2);
+            first[r * ldo + j] = g * d1;
+            curvature[r * ldo + j] = g > 0 ? g * fmax(-d2, 1e-10) : 0;
+            totals[j] += g * v;
         }
-        nt_spp_weighted_row_tail(x + r * ldx, eta + r * lde, g, 0, m, first + r * ldo, curvature + r * ldo, totals);
     }
 }
 
 static inline void nt_spp_row_sums_scalar(const double *x, size_t ldx, const double *eta, size_t lde, size_t rows,
                                           size_t m, double *sums) {
-    for (size_t r = 0; r < rows; r++) sums[r] = nt_spp_value_row_tail(x + r * ldx, eta + r * lde, 0, m);
+    for (size_t r = 0; r < rows; r++) {
+        double sum = 0, e;
+        for (size_t j = 0; j < m; j++) {
+            double rate = nt_spp_rate(eta[r * lde + j], &e);
+            sum += x[r * ldx + j] * log(rate) - rate;
+        }
+        sums[r] = sum;
+    }
 }
 
 /* Posterior-weighted terms of one state: for row r with weight g = gamma[r] (rows with g ≤ 1e-12 count

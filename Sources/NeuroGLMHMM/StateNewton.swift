@@ -217,8 +217,7 @@ struct StateObjective {
     }
 
     /// Every other emission, bin by bin through ``Emission/valueAndDerivatives(_:_:variance:)``.
-    private func generic(_ v: Matrix, _ which: [Int], first: inout Matrix, curvature: inout Matrix,
-                                  totals: inout [Double]) {
+    private func generic(_ v: Matrix, _ which: [Int], first: inout Matrix, curvature: inout Matrix, totals: inout [Double]) {
         let n = model.neurons, t = data.total
         let variances = (0..<n).map { model.variance?[state, $0] ?? 1 }
         buffers.predict(data.design, v)
