@@ -5,8 +5,8 @@ import NeuroDSP
 import NeuroHomogenize
 import NeuroIO
 
-extension ResamplingMethod: ExpressibleByArgument {}
-extension HomogenizeOptions.NaNPolicy: ExpressibleByArgument {}
+extension OutputGrid.Resampler: ExpressibleByArgument {}
+extension CalciumOptions.NaNPolicy: ExpressibleByArgument {}
 
 /// `neurotool homogenize`: heterogeneous recordings in, one common-format file out.
 struct Homogenize: ParsableCommand {
@@ -15,7 +15,7 @@ struct Homogenize: ParsableCommand {
         discussion: """
         INPUT is a file, optionally followed by reader options: PATH:key=value:key=value (a segment starting \
         with '/' sets the dataset path: traces.h5:/trace_array:time=/t). Formats are recognised from content \
-        and extension; readers: \(Readers.all.map { $0.name }.joined(separator: ", ")).
+        and extension; readers: \(Readers.names).
         """)
 
     @Argument(help: "Input files (PATH[:key=value...]).")
@@ -55,7 +55,7 @@ struct Homogenize: ParsableCommand {
     var noBadChannels = false
 
     @Option(help: "Resampler. Calcium: auto (linear up, anti-aliased polyphase down), linear, cubic, reference, polyphase. EEG/MEG: polyphase (streaming, default) or fft (MNE's whole-record default).")
-    var resampler: ResamplingMethod = .auto
+    var resampler: OutputGrid.Resampler = .auto
 
     @Option(help: "Causal smoother: none, moving, gaussian, exponential.")
     var smooth: String = "moving"
@@ -91,7 +91,7 @@ struct Homogenize: ParsableCommand {
     var maxNanRun: Double = 0.05
 
     @Option(help: "Channels with longer NaN runs: error or drop (mark not recorded).")
-    var nanPolicy: HomogenizeOptions.NaNPolicy = .error
+    var nanPolicy: CalciumOptions.NaNPolicy = .error
 
     @Flag(help: "Do not write the residual (derivative) variable.")
     var noResidual = false
@@ -123,7 +123,7 @@ struct Homogenize: ParsableCommand {
 
     func makeOptions() throws -> HomogenizeOptions {
         var o = HomogenizeOptions()
-        if let dt { o.target = .dt(dt) }
+        if let dt { o.grid.target = .dt(dt) }
         guard let padding = PolyphaseResampler.Padding(rawValue: resamplePadding), [.reflect, .constant, .edge].contains(padding) else {
             throw ValidationError("--resample-padding must be reflect, constant or edge")
         }
@@ -143,43 +143,42 @@ struct Homogenize: ParsableCommand {
             }
             o.continuous.notch = values.map { $0! }
         }
-        if let rate { o.target = rate == "native" ? .native : .rate(Double(rate)!) }
-        o.resampler = resampler
-        o.continuous.fftResampling = resampler == .fft
+        if let rate { o.grid.target = rate == "native" ? .native : .rate(Double(rate)!) }
+        o.grid.resampler = resampler
         switch smooth {
-        case "none": o.smoothing = .none
+        case "none": o.calcium.smoothing = .none
         case "moving":
             guard smoothWindow >= 1 else { throw ValidationError("--smooth-window must be ≥ 1") }
-            o.smoothing = .moving(window: smoothWindow)
+            o.calcium.smoothing = .moving(window: smoothWindow)
         case "gaussian":
             guard smoothSigma > 0 else { throw ValidationError("--smooth-sigma must be positive") }
-            o.smoothing = .gaussian(sigma: smoothSigma)
+            o.calcium.smoothing = .gaussian(sigma: smoothSigma)
         case "exponential":
             guard smoothAlpha > 0 && smoothAlpha <= 1 else { throw ValidationError("--smooth-alpha must be in (0, 1]") }
-            o.smoothing = .exponential(alpha: smoothAlpha)
+            o.calcium.smoothing = .exponential(alpha: smoothAlpha)
         default: throw ValidationError("--smooth must be none, moving, gaussian or exponential")
         }
         switch normalize {
-        case "zscore": o.normalization = .zscore
+        case "zscore": o.calcium.normalization = .zscore
         case "dff":
             guard dffPercentile >= 0 && dffPercentile <= 100 else { throw ValidationError("--dff-percentile must be in [0, 100]") }
-            o.normalization = .deltaFOverF(percentile: dffPercentile)
-        case "none": o.normalization = .none
+            o.calcium.normalization = .deltaFOverF(percentile: dffPercentile)
+        case "none": o.calcium.normalization = .none
         default: throw ValidationError("--normalize must be zscore, dff or none")
         }
         switch channels {
-        case "celegans": o.channelOrder = .celegans
-        case "native": o.channelOrder = .native
+        case "celegans": o.calcium.channelOrder = .celegans
+        case "native": o.calcium.channelOrder = .native
         default:
             let names = try ChannelList.read(channels)
-            o.channelOrder = .list(name: (channels as NSString).lastPathComponent, names: names)
+            o.calcium.channelOrder = .list(name: (channels as NSString).lastPathComponent, names: names)
         }
-        o.minSamples = minSamples
-        o.maxNaNRun = maxNanRun
-        o.nanPolicy = nanPolicy
-        o.residual = !noResidual
-        o.keepUnlabeled = !dropUnlabeled
-        o.precision = float64 ? .float64 : .float32
+        o.calcium.minSamples = minSamples
+        o.calcium.maxNaNRun = maxNanRun
+        o.calcium.nanPolicy = nanPolicy
+        o.calcium.residual = !noResidual
+        o.calcium.keepUnlabeled = !dropUnlabeled
+        o.grid.precision = float64 ? .float64 : .float32
         return o
     }
 
@@ -213,10 +212,16 @@ struct Homogenize: ParsableCommand {
             input.options = ReaderOptions(shared).merging(input.options)
             list.append(input)
         }
-        let summary = try Homogenizer.run(inputs: list, output: output, title: name, options: options,
+        let summary: HomogenizationSummary
+        do {
+            summary = try Homogenizer.run(inputs: list, output: output, title: name, options: options,
                                           provenance: Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText()),
                                           otherInputs: otherInputs,
                                           progress: TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0))
+        } catch HomogenizeError.resamplerNotApplicable(let file, let name, let modality) {
+            let applicable = OutputGrid.Resampler.allCases.filter { var g = OutputGrid(); g.resampler = $0; return g.applies(to: modality) }
+            throw CommandFailure("\(file): --resampler \(name) does not apply to \(modality == .calcium ? "calcium-imaging" : "EEG/MEG") recordings (use \(applicable.map(\.rawValue).joined(separator: ", ")))")
+        }
         if !quiet { for line in summary.skipped + summary.warnings { printError("warning: \(line)") } }
         if !quiet {
             print("wrote \(output): \(summary.written.count) recordings (\(summary.skipped.count) skipped)")

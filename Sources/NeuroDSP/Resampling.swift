@@ -13,11 +13,7 @@ public enum ResamplingMethod: String, CaseIterable, Sendable {
     case reference
     /// Linear interpolation onto a uniform grid `L` times finer than the target (at least as fine as the
     /// source), then `scipy.signal.resample_poly(up=1, down=L)`-style Kaiser-windowed decimation.
-    /// For EEG/MEG: streaming rational polyphase resampling (the default).
     case polyphase
-    /// Fourier resampling of the whole record (MNE's default for EEG/MEG); for uniformly sampled
-    /// continuous recordings only.
-    case fft
 }
 
 /// A uniform time grid starting at 0: `time[i] = i · dt`, `i < count`.
@@ -86,8 +82,6 @@ public enum Resampling {
                 for c in 0..<data.columns { out[b, c] /= Double(width) }
             }
             return Output(grid: TimeGrid(dt: dt, count: blocks), data: out, summary: "reference: linear to dt/6, mean of blocks of \(width)")
-        case .fft:
-            throw ResamplingError.notForIrregularSamples("fft")
         case .auto, .polyphase:
             guard downsampling else {
                 let grid = TimeGrid(dt: dt, below: end)
@@ -131,18 +125,5 @@ public enum Resampling {
             }
         }
         return out
-    }
-}
-
-/// Resampling requests that cannot be met.
-public enum ResamplingError: Error, CustomStringConvertible, Equatable {
-    /// A method that needs uniformly sampled, continuous input.
-    case notForIrregularSamples(String)
-
-    public var description: String {
-        switch self {
-        case .notForIrregularSamples(let m):
-            return "--resampler \(m) is for uniformly sampled EEG/MEG recordings; calcium traces use auto, linear, cubic, reference or polyphase"
-        }
     }
 }

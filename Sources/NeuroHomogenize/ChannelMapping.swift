@@ -13,7 +13,7 @@ public struct ChannelMapping: Equatable, Sendable {
 
     /// Maps raw labels onto `order`. Duplicates keep their first occurrence; the rest become unlabeled.
     public static func make(labels: [String], candidates: [[String]]?, kinds: [ChannelKind], units: [String],
-                            order: HomogenizeOptions.ChannelOrder, keepUnlabeled: Bool) -> ChannelMapping {
+                            order: CalciumOptions.ChannelOrder, keepUnlabeled: Bool) -> ChannelMapping {
         var counts: [NeuronLabel.UnlabeledReason: Int] = [:]
         switch order {
         case .native:

@@ -14,11 +14,12 @@ enum ContinuousReport {
     static let previewSeconds = 60.0
 
     /// The first `previewSeconds` of every signal of a source, read block by block.
-    static func preview(_ source: any ContinuousSource) throws -> [[Double]] {
+    static func preview(_ source: any RawStream) throws -> [[Double]] {
         let limit = source.signals.map { Int(previewSeconds * $0.samplingRate) }
         var signals = Array(repeating: [Double](), count: source.signals.count)
         for b in 0..<source.blockCount where zip(signals, limit).contains(where: { $0.count < $1 }) {
-            for (k, samples) in try source.readBlock(b).enumerated() { signals[k] += samples }
+            let block = try source.readBlock(b)
+            for k in signals.indices { signals[k] += block.channel(k) }
         }
         return zip(signals, limit).map { Array($0.prefix($1)) }
     }
@@ -66,7 +67,7 @@ enum ContinuousReport {
             // Before: the source file itself, when it is still where the output says it came from.
             let sourcePath = a("source_file")
             var sourceSignals: (values: [[Double]], byLabel: [String: Int], infos: [SignalInfo])? = nil
-            if let source = try? Readers.openContinuous(sourcePath) {
+            if let source = try? Readers.open(sourcePath, reader: a("source_reader")).recording(0) {
                 let byLabel = Dictionary(source.signals.indices.map { (source.signals[$0].originalLabel, $0) }, uniquingKeysWith: { a, _ in a })
                 sourceSignals = (try preview(source), byLabel, source.signals)
             }

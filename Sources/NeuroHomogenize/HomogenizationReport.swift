@@ -24,7 +24,7 @@ public enum HomogenizationReport {
         var calciumNames: [String] = [], continuousNames: [String] = []
         for name in file.recordingNames {
             let reader = try file.recordingAttribute(name, "source_reader") ?? ""
-            if (Readers.continuous.map { $0.name } + ["bdf"]).contains(reader) { continuousNames.append(name) } else { calciumNames.append(name) }
+            if Readers.named(reader)?.modality == .continuous { continuousNames.append(name) } else { calciumNames.append(name) }
         }
         let notes = ["skipped", "warnings"].flatMap { (file.globalAttribute($0)?.description ?? "").split(separator: "\n").map(String.init) }
         if !notes.isEmpty {

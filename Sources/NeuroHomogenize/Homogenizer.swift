@@ -23,76 +23,76 @@ public enum Homogenizer {
     public static func run(inputs: [HomogenizationInput], output: String, title: String,
                            options: HomogenizeOptions, provenance: Provenance, otherInputs: [String] = [],
                            progress: any ProgressReporter = SilentProgress()) throws -> HomogenizationSummary {
-        guard !inputs.isEmpty else { throw NeuroIOError.badValue(output, field: "inputs", detail: "no input files") }
+        guard !inputs.isEmpty else { throw HomogenizeError.noInputs(output: output) }
         // A file listed twice would be opened twice at once, which netcdf-c and HDF5 do not support.
         var seen = Set<String>()
         for input in inputs where !seen.insert(URL(fileURLWithPath: input.path).standardizedFileURL.resolvingSymlinksInPath().path).inserted {
-            throw NeuroIOError.badValue(input.path, field: "inputs", detail: "listed more than once")
+            throw HomogenizeError.duplicateInput(input.path)
         }
-        // Open every source first: a wrong path or unreadable file fails before any work.
-        // Sources are closed again after this check (an open HDF5 file holds megabytes of cache) and
-        // reopened one at a time while processing.
-        var sources: [(input: HomogenizationInput, names: [String], reader: String, continuous: Bool)] = []
+        // Recognise (one sniff of each header) and open every source first, so that a wrong path, an
+        // unreadable file or a resampler that does not apply fails before any work. Sources are closed
+        // again after this check (an open HDF5 file holds megabytes of cache, a corpus thousands of files)
+        // and reopened with the same reader, one at a time, while processing.
+        var sources: [OpenedInput] = []
         var readFiles: [String] = []
         for input in inputs {
             try FileChecks.requireInput(input.path)
-            if Readers.continuousReader(for: input.path, reader: input.reader) != nil {
-                let source = try Readers.openContinuous(input.path, reader: input.reader, options: input.options)
-                sources.append((input, [source.recordingName], source.readerName, true))
-                readFiles += [input.path] + source.companionPaths
-            } else {
-                let source = try Readers.open(input.path, reader: input.reader, options: input.options)
-                sources.append((input, source.recordingNames, source.readerName, false))
-                readFiles += [input.path] + source.companionPaths
+            let reader = try Readers.reader(for: input.path, named: input.reader)
+            guard options.grid.applies(to: reader.modality) else {
+                throw HomogenizeError.resamplerNotApplicable(file: input.path, resampler: options.grid.resampler.rawValue, modality: reader.modality)
             }
+            let source = try Readers.open(input.path, with: reader, options: input.options)
+            sources.append(OpenedInput(input: input, reader: reader, readerName: source.readerName, recordingNames: source.recordingNames))
+            readFiles += [input.path] + source.companionPaths
         }
         readFiles += otherInputs
         let checksums = try readFiles.map { try FileChecksum.sha256(of: $0) }
         let checksumOf = Dictionary(zip(readFiles, checksums), uniquingKeysWith: { a, _ in a })
         let global = try provenance.attributes(title: title, inputs: readFiles, checksums: checksums,
-                                               parameters: parameterSummary(options))
-        let writer = try CommonFormatWriter(path: output, precision: options.precision, globalAttributes: global,
+                                               parameters: options.parameterSummary(for: Set(sources.map { $0.reader.modality })))
+        let writer = try CommonFormatWriter(path: output, precision: options.grid.precision, globalAttributes: global,
                                             inputs: readFiles)
         var summary = HomogenizationSummary()
         // Every recording to process, with its output group name, in input order.
         var usedNames = Set<String>()
-        var jobs: [(source: Int, index: Int, group: String, info: SourceInfo)] = []
-        for (s, (input, names, reader, _)) in sources.enumerated() {
-            let info = SourceInfo(path: input.path, sha256: checksumOf[input.path] ?? "", reader: reader, lab: input.lab)
-            for (index, name) in names.enumerated() {
-                jobs.append((s, index, uniqueName(groupName(for: name, input: input), used: &usedNames), info))
+        var jobs: [Job] = []
+        for (s, opened) in sources.enumerated() {
+            let input = opened.input
+            let info = SourceInfo(path: input.path, sha256: checksumOf[input.path] ?? "", reader: opened.readerName, lab: input.lab)
+            for (index, name) in opened.recordingNames.enumerated() {
+                jobs.append(Job(source: s, index: index, group: uniqueName(groupName(for: name, input: input), used: &usedNames), info: info))
             }
         }
         defer { progress.finish() }
         do {
-            // Load and process recording i + 1 while recording i is compressed and written.
-            let current = OpenSource(inputs: sources.map(\.input))
-            let continuous = sources.map(\.continuous)
-            try pipelined(count: jobs.count, produce: { i -> ProcessedRecording? in
-                // Continuous recordings stream on the writing thread (their channels use both cores).
+            // Open (and for calcium, load and process) recording i + 1 while recording i is written.
+            let current = OpenSource(inputs: sources)
+            try pipelined(count: jobs.count, produce: { i -> Prepared in
                 let job = jobs[i]
-                guard !continuous[job.source] else { return nil }
-                let raw = try current.source(job.source).load(job.index)
-                return try RecordingProcessor.process(raw, groupName: job.group, source: job.info, options: options)
-            }, consume: { i, processed in
+                let stream = try current.source(job.source).recording(job.index)
+                switch sources[job.source].reader.modality {
+                case .calcium:
+                    let raw = try RawRecording(reading: stream, source: job.info.path)
+                    return .calcium(try RecordingProcessor.process(raw, groupName: job.group, source: job.info, options: options))
+                case .continuous:
+                    // Continuous recordings stream on the writing thread (their channels use both cores).
+                    return .continuous(UnsafeSendable(stream))
+                }
+            }, consume: { i, prepared in
                 // Progress in thousandths of a recording, so a long EEG file moves the bar too.
-                progress.update(completed: i * 1000, total: jobs.count * 1000, label: jobs[i].group)
-                guard let processed else {
-                    let job = jobs[i], input = sources[job.source].input
-                    let source = try Readers.openContinuous(input.path, reader: input.reader, options: input.options)
-                    summary.warnings += try ContinuousProcessor.process(source, groupName: job.group, sha256: job.info.sha256, lab: input.lab,
-                                                                        options: options.continuousResolved, writer: writer) { fraction in
+                let job = jobs[i]
+                progress.update(completed: i * 1000, total: jobs.count * 1000, label: job.group)
+                switch prepared {
+                case .continuous(let stream):
+                    summary.warnings += try ContinuousProcessor.process(stream.wrapped, groupName: job.group, source: job.info,
+                                                                        options: options, writer: writer) { fraction in
                         progress.update(completed: i * 1000 + Int(fraction * 1000), total: jobs.count * 1000,
                                         label: "\(job.group) \(Int(fraction * 100))%")
                     }
                     summary.written.append(job.group)
-                    progress.update(completed: (i + 1) * 1000, total: jobs.count * 1000, label: "")
-                    return
-                }
-                switch processed {
-                case .skipped(let reason):
+                case .calcium(.skipped(let reason)):
                     summary.skipped.append(reason)
-                case .processed(let recording, let warnings):
+                case .calcium(.processed(let recording, let warnings)):
                     try writer.write(recording)
                     summary.written.append(recording.name)
                     summary.warnings += warnings
@@ -110,6 +110,26 @@ public enum Homogenizer {
             throw error
         }
         return summary
+    }
+
+    /// An input recognised and checked, with what its source holds.
+    fileprivate struct OpenedInput {
+        let input: HomogenizationInput
+        let reader: any RecordingReader.Type
+        /// The opened source's own reader name (`bdf` for a BDF file read by the `edf` reader).
+        let readerName: String
+        let recordingNames: [String]
+    }
+
+    /// One recording to homogenize into group `group`.
+    private struct Job {
+        let source: Int, index: Int, group: String, info: SourceInfo
+    }
+
+    /// A recording ready for the writing thread: processed whole (calcium) or opened for streaming.
+    private enum Prepared {
+        case calcium(ProcessedRecording)
+        case continuous(UnsafeSendable<any RawStream>)
     }
 
     /// `lab_recording`, or `filestem_recording` without a lab (just the stem when the two are equal);
@@ -131,39 +151,21 @@ public enum Homogenizer {
         used.insert(candidate)
         return candidate
     }
-
-    /// The options as one readable line, for the global `parameters` attribute.
-    public static func parameterSummary(_ o: HomogenizeOptions) -> String {
-        let target: String
-        switch o.target {
-        case .dt(let dt)?: target = "dt=\(dt)"
-        case .rate(let r)?: target = "rate=\(r)"
-        case .native?: target = "rate=native"
-        case nil: target = "dt=0.333 (calcium) rate=256 (EEG/MEG)"
-        }
-        let c = o.continuous
-        let eeg = "l_freq=\(c.lowFrequency.map { "\($0)" } ?? "none") h_freq=\(c.highFrequency.map { "\($0)" } ?? "none") notch=\(c.notch.map { "\($0)" }.joined(separator: ","))"
-        return [target, "resampler=\(o.resampler.rawValue)", "smooth=\(o.smoothing.name)(\(o.smoothing.parameterText))",
-                "normalize=\(o.normalization.name)(\(o.normalization.parameterText))", "channels=\(o.channelOrder.description)",
-                "min_samples=\(o.minSamples)", "max_nan_run=\(o.maxNaNRun)", "nan_policy=\(o.nanPolicy.rawValue)",
-                "residual=\(o.residual)", "keep_unlabeled=\(o.keepUnlabeled)", "precision=\(o.precision.rawValue)", eeg]
-            .joined(separator: " ")
-    }
 }
 
 /// The one input open at a time on the producer thread of the pipeline.
 private final class OpenSource: @unchecked Sendable {
-    let inputs: [HomogenizationInput]
+    private let inputs: [Homogenizer.OpenedInput]
     private var open: (index: Int, source: any RecordingSource)?
 
-    init(inputs: [HomogenizationInput]) { self.inputs = inputs }
+    init(inputs: [Homogenizer.OpenedInput]) { self.inputs = inputs }
 
-    /// Input `index`, opened now unless it is the one already open (which is then closed).
+    /// Input `index`, opened now with its reader unless it is the one already open (which is then closed).
     func source(_ index: Int) throws -> any RecordingSource {
         if let open, open.index == index { return open.source }
         open = nil
-        let input = inputs[index]
-        let source = try Readers.open(input.path, reader: input.reader, options: input.options)
+        let input = inputs[index].input
+        let source = try Readers.open(input.path, with: inputs[index].reader, options: input.options)
         open = (index, source)
         return source
     }

@@ -1,22 +1,6 @@
 import NeuroCore
 import NeuroDSP
 
-/// Where a raw recording came from, for error messages and provenance.
-public struct SourceInfo: Sendable {
-    public var path: String
-    public var sha256: String
-    public var reader: String
-    /// Lab or dataset name (manifest `lab`), used to name the output group.
-    public var lab: String?
-
-    public init(path: String, sha256: String, reader: String, lab: String? = nil) {
-        self.path = path
-        self.sha256 = sha256
-        self.reader = reader
-        self.lab = lab
-    }
-}
-
 /// The outcome of processing one raw recording.
 public enum ProcessedRecording {
     case processed(Recording, warnings: [String])
@@ -35,8 +19,8 @@ public enum RecordingProcessor {
             RecordingError(file: file, recording: raw.name, problem: problem)
         }
         let n = raw.data.rows
-        if n < options.minSamples {
-            return .skipped(reason: "\(file): recording '\(raw.name)': \(n) samples, fewer than the minimum \(options.minSamples); skipped")
+        if n < options.calcium.minSamples {
+            return .skipped(reason: "\(file): recording '\(raw.name)': \(n) samples, fewer than the minimum \(options.calcium.minSamples); skipped")
         }
         var warnings: [String] = []
 
@@ -49,13 +33,13 @@ public enum RecordingProcessor {
 
         // 2. Channels.
         let mapping = ChannelMapping.make(labels: raw.labels, candidates: raw.labelCandidates, kinds: raw.kinds,
-                                          units: raw.units, order: options.channelOrder, keepUnlabeled: options.keepUnlabeled)
+                                          units: raw.units, order: options.calcium.channelOrder, keepUnlabeled: options.calcium.keepUnlabeled)
         let used = Array(Set(mapping.sourceColumn.compactMap { $0 })).sorted()
         var traces = raw.data.selectingColumns(used)
         let position = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($0.element, $0.offset) })
 
         // 3. NaN gaps: short runs are filled linearly, long ones fail or drop the channel.
-        let limit = max(1, Int((options.maxNaNRun * Double(n)).rounded(.down)))
+        let limit = max(1, Int((options.calcium.maxNaNRun * Double(n)).rounded(.down)))
         var filled = 0
         var dropped = Set<Int>()
         var allNaN: [String] = []
@@ -68,7 +52,7 @@ public enum RecordingProcessor {
             guard !runs.isEmpty else { continue }
             if let long = runs.first(where: { $0.count > limit }) {
                 let channel = raw.labels[j].isEmpty ? "column \(j + 1)" : raw.labels[j]
-                if options.nanPolicy == .error || long.count == n {
+                if options.calcium.nanPolicy == .error || long.count == n {
                     if long.count == n {
                         allNaN.append(channel)
                         dropped.insert(k)
@@ -91,16 +75,16 @@ public enum RecordingProcessor {
 
         // 4. Residual on the true timestamps, 5. causal smoothing on the original grid.
         var residual: Matrix? = nil
-        if options.residual {
+        if options.calcium.residual {
             residual = traces.mapColumns { Derivative.gradient($0, at: times) }
         }
-        if options.smoothing != .none {
-            traces = traces.mapColumns(options.smoothing.apply)
-            residual = residual?.mapColumns(options.smoothing.apply)
+        if options.calcium.smoothing != .none {
+            traces = traces.mapColumns(options.calcium.smoothing.apply)
+            residual = residual?.mapColumns(options.calcium.smoothing.apply)
         }
 
         // 6. Resample data and residual together.
-        let dt = options.dt(forSourceDt: sourceDt)
+        let dt = options.grid.calciumDt(forSourceDt: sourceDt)
         guard dt > 0, dt.isFinite else { throw fail(.invalidParameter("target step \(dt) s is not positive")) }
         let outputSamples = times[n - 1] / dt
         guard outputSamples <= 1e9 else {
@@ -116,26 +100,24 @@ public enum RecordingProcessor {
             for i in 0..<n { values.append(contentsOf: traces.row(i)); values.append(contentsOf: residual.row(i)) }
             stacked = Matrix(rows: n, columns: traces.columns * 2, values: values)
         }
-        let resampled: Resampling.Output
-        do {
-            resampled = try Resampling.resample(times: times, data: stacked, dt: dt, method: options.resampler)
-        } catch let error as ResamplingError {
-            throw fail(.invalidParameter(error.description))
+        guard let method = options.grid.calciumMethod else {
+            throw HomogenizeError.resamplerNotApplicable(file: file, resampler: options.grid.resampler.rawValue, modality: .calcium)
         }
+        let resampled = try Resampling.resample(times: times, data: stacked, dt: dt, method: method)
         guard resampled.grid.count >= 2 else { throw fail(.tooFewSamplesForResampling(samples: resampled.grid.count)) }
         let m = resampled.grid.count
         let width = traces.columns
 
         // 7. Normalise each channel (the residual is divided by the same scale).
         var out = Matrix(rows: m, columns: mapping.channels.count, repeating: .nan)
-        var outResidual = options.residual ? Matrix(rows: m, columns: mapping.channels.count, repeating: .nan) : nil
+        var outResidual = options.calcium.residual ? Matrix(rows: m, columns: mapping.channels.count, repeating: .nan) : nil
         var recorded = [Bool](repeating: false, count: mapping.channels.count)
         // Parameters per output channel (column in `resampled`, offset, scale), then one row-major pass.
         var plan: [(channel: Int, source: Int, offset: Double, scale: Double)] = []
         for (c, source) in mapping.sourceColumn.enumerated() {
             guard let j = source, let k = position[j], !dropped.contains(k) else { continue }
             do {
-                let (offset, scale) = try options.normalization.parameters(resampled.data.column(k))
+                let (offset, scale) = try options.calcium.normalization.parameters(resampled.data.column(k))
                 plan.append((c, k, offset, scale))
             } catch Normalization.Failure.nonPositiveBaseline(let f0) {
                 throw fail(.invalidParameter("channel '\(mapping.channels[c].name)': ΔF/F baseline is \(f0) ≤ 0 (data already normalised? use --normalize zscore or none)"))
@@ -160,13 +142,7 @@ public enum RecordingProcessor {
         let labeled = zip(recorded, mapping.identified).map { $0 && $1 }
 
         let timeGrid = resampled.grid.times
-        var attributes: [(key: String, value: AttributeValue)] = [
-            ("source_file", .text(file)),
-            ("source_sha256", .text(source.sha256)),
-            ("source_reader", .text(source.reader)),
-            ("source_recording", .text(raw.name)),
-        ]
-        if let lab = source.lab { attributes.append(("lab", .text(lab))) }
+        var attributes = source.attributes(recording: raw.name)
         attributes += [
             ("original_samples", .integer(n)),
             ("original_duration", .number(times[n - 1])),
@@ -176,20 +152,20 @@ public enum RecordingProcessor {
             ("original_max_dt", .number(intervals.max() ?? 0)),
             ("original_sampling_rate", .number(1 / sourceDt)),
             ("dt", .number(dt)),
-            ("resampler", .text(options.resampler.rawValue)),
+            ("resampler", .text(method.rawValue)),
             ("resampler_detail", .text(resampled.summary)),
-            ("smoother", .text(options.smoothing.name)),
-            ("smoother_parameters", .text(options.smoothing.parameterText)),
-            ("normalization", .text(options.normalization.name)),
-            ("normalization_parameters", .text(options.normalization.parameterText)),
-            ("channel_order", .text(options.channelOrder.description)),
+            ("smoother", .text(options.calcium.smoothing.name)),
+            ("smoother_parameters", .text(options.calcium.smoothing.parameterText)),
+            ("normalization", .text(options.calcium.normalization.name)),
+            ("normalization_parameters", .text(options.calcium.normalization.parameterText)),
+            ("channel_order", .text(options.calcium.channelOrder.description)),
             ("n_recorded", .integer(recorded.filter { $0 }.count)),
             ("n_labeled", .integer(labeled.filter { $0 }.count)),
             ("labels_missing", .integer(mapping.unlabeledCounts[.missing] ?? 0)),
             ("labels_ambiguous", .integer(mapping.unlabeledCounts[.ambiguous] ?? 0)),
             ("labels_unknown", .integer(mapping.unlabeledCounts[.unknown] ?? 0)),
             ("labels_duplicate", .integer(mapping.unlabeledCounts[.duplicate] ?? 0)),
-            ("nan_policy", .text(options.nanPolicy.rawValue)),
+            ("nan_policy", .text(options.calcium.nanPolicy.rawValue)),
             ("nan_max_run", .integer(limit)),
             ("nan_samples_filled", .integer(filled)),
             ("channels_dropped_nan", .integer(dropped.count)),

@@ -12,18 +12,18 @@ import Testing
 struct EEGHomogenizeTests {
     let provenance = Provenance(toolVersion: "test", commandLine: "neurotool test")
 
-    func homogenize(_ file: String, rate: Double, low: Double?, high: Double?, notch: [Double]) throws -> (Recording, any ContinuousSource) {
+    func homogenize(_ file: String, rate: Double, low: Double?, high: Double?, notch: [Double]) throws -> (Recording, any RawStream) {
         let dir = try TestSupport.temporaryDirectory()
         var options = HomogenizeOptions()
-        options.target = .rate(rate)
-        options.precision = .float64
+        options.grid.target = .rate(rate)
+        options.grid.precision = .float64
         options.continuous.lowFrequency = low
         options.continuous.highFrequency = high
         options.continuous.notch = notch
         let path = TestSupport.path(file)
         let summary = try Homogenizer.run(inputs: [HomogenizationInput(path: path)], output: "\(dir)/out.nc", title: "t",
                                           options: options, provenance: provenance)
-        return (try CommonFormatFile(path: "\(dir)/out.nc").recording(summary.written[0]), try Readers.openContinuous(path))
+        return (try CommonFormatFile(path: "\(dir)/out.nc").recording(summary.written[0]), try Readers.open(path).recording(0))
     }
 
     @Test("resampled, notched and band-passed in blocks, the output equals the whole-signal chain (max |Δ| ≤ 1e-12 of the scale)", arguments: [
@@ -63,14 +63,14 @@ struct EEGHomogenizeTests {
     func fftResampling() throws {
         let dir = try TestSupport.temporaryDirectory()
         var options = HomogenizeOptions()
-        options.target = .rate(256)
-        options.precision = .float64
-        options.continuous.fftResampling = true
+        options.grid.target = .rate(256)
+        options.grid.precision = .float64
+        options.grid.resampler = .fft
         let path = TestSupport.path("Datasets/eeg/test.edf")
         let summary = try Homogenizer.run(inputs: [HomogenizationInput(path: path)], output: "\(dir)/out.nc", title: "t",
                                           options: options, provenance: provenance)
         let r = try CommonFormatFile(path: "\(dir)/out.nc").recording(summary.written[0])
-        let source = try Readers.openContinuous(path)
+        let source = try Readers.open(path).recording(0)
         let raw = try source.readAllSamples()
         #expect(r.attribute("resampler") == .text("fft"))
         for k in [0, 5, 100] {
@@ -82,13 +82,48 @@ struct EEGHomogenizeTests {
     @Test("--resampler fft is refused for irregular calcium traces with a clear message")
     func fftForCalcium() throws {
         var options = HomogenizeOptions()
-        options.resampler = .fft
+        options.grid.resampler = .fft
         let dir = try TestSupport.temporaryDirectory()
         #expect(throws: (any Error).self) {
             try Homogenizer.run(inputs: [HomogenizationInput(path: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"))],
                                 output: "\(dir)/out.nc", title: "t", options: options, provenance: provenance)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test("a resampler that does not apply to a modality is refused before any output, naming it")
+    func resamplerPerModality() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var options = HomogenizeOptions()
+        options.grid.resampler = .linear
+        let edf = TestSupport.path("Datasets/eeg/test.edf")
+        #expect(throws: HomogenizeError.resamplerNotApplicable(file: edf, resampler: "linear", modality: .continuous)) {
+            try Homogenizer.run(inputs: [HomogenizationInput(path: edf)], output: "\(dir)/out.nc", title: "t", options: options, provenance: provenance)
+        }
+        options.grid.resampler = .fft
+        let csv = TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv")
+        #expect(throws: HomogenizeError.resamplerNotApplicable(file: csv, resampler: "fft", modality: .calcium)) {
+            try Homogenizer.run(inputs: [HomogenizationInput(path: edf), HomogenizationInput(path: csv)], output: "\(dir)/out.nc",
+                                title: "t", options: options, provenance: provenance)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test("provenance records only the options of the pipelines that ran")
+    func parametersThatApplied() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var options = HomogenizeOptions()
+        options.continuous.notch = [50]
+        let edf = TestSupport.path("Datasets/eeg/test.edf"), csv = TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv")
+        func parameters(_ inputs: [String]) throws -> String {
+            let out = "\(dir)/\(inputs.count)-\(inputs[0].hasSuffix("csv")).nc"
+            _ = try Homogenizer.run(inputs: inputs.map { HomogenizationInput(path: $0) }, output: out, title: "t", options: options, provenance: provenance)
+            return try CommonFormatFile(path: out).globalAttribute("parameters")?.description ?? ""
+        }
+        let eeg = try parameters([edf]), calcium = try parameters([csv]), both = try parameters([edf, csv])
+        #expect(eeg.hasPrefix("rate=256.0 resampler=auto") && eeg.contains("notch=50.0") && !eeg.contains("smooth="), "\(eeg)")
+        #expect(calcium.hasPrefix("dt=0.333 resampler=auto") && calcium.contains("smooth=moving") && !calcium.contains("notch"), "\(calcium)")
+        #expect(both.hasPrefix("dt=0.333 rate=256.0") && both.contains("smooth=moving") && both.contains("notch=50.0"), "\(both)")
     }
 
     @Test("outlying channels are flagged in a bad mask, not dropped")
@@ -116,7 +151,7 @@ struct EEGHomogenizeTests {
         options.continuous.lowFrequency = 1
         options.continuous.normalizeBySensorType = true
         options.continuous.windowSeconds = 2
-        options.precision = .float64
+        options.grid.precision = .float64
         let summary = try Homogenizer.run(inputs: [HomogenizationInput(path: TestSupport.path("Datasets/eeg/test.vhdr"))], output: "\(dir)/out.nc",
                                           title: "t", options: options, provenance: provenance)
         let r = try CommonFormatFile(path: "\(dir)/out.nc").recording(summary.written[0])

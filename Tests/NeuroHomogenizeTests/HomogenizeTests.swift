@@ -43,8 +43,8 @@ struct HomogenizeTests {
         let f = try TestSupport.json("Tests/Fixtures/dsp/pipeline_reference.json")
         let path = TestSupport.path(f["input"] as! String)
         var options = HomogenizeOptions()
-        options.resampler = .reference
-        options.channelOrder = .native
+        options.grid.resampler = .reference
+        options.calcium.channelOrder = .native
         let raw = try Readers.open(path).load(0)
         guard case .processed(let r, _) = try RecordingProcessor.process(raw, groupName: "w", source: SourceInfo(path: path, sha256: "", reader: "csv"),
                                                                         options: options) else {
@@ -121,7 +121,7 @@ struct HomogenizeTests {
             lines[i] = fields.joined(separator: ",")
         }
         let input = "\(dir)/worm1.csv"
-        try lines.joined(separator: "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
         let channel = String(lines[0].split(separator: ",")[3])
         let out = "\(dir)/out.nc"
         do {
@@ -133,7 +133,7 @@ struct HomogenizeTests {
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["worm1.csv"])
         var options = HomogenizeOptions()
-        options.nanPolicy = .drop
+        options.calcium.nanPolicy = .drop
         let summary = try Homogenizer.run(inputs: [HomogenizationInput(path: input)], output: out, title: "t", options: options, provenance: provenance)
         #expect(summary.warnings.count == 1)
         let r = try CommonFormatFile(path: out).recording(summary.written[0])

@@ -19,8 +19,8 @@ struct EEGLABReaderTests {
           arguments: ["export_raw.set", "fdt_raw.set", "v73_raw.set", "renamed_fdt.set"])
     func matchesMNE(file: String) throws {
         let expected = try expected(file)
-        let source = try Readers.openContinuous("\(directory)/\(file)")
-        #expect(source.readerName == "eeglab")
+        let source = try Readers.open("\(directory)/\(file)").recording(0)
+        #expect(try Readers.open("\(directory)/\(file)").readerName == "eeglab")
         let names = expected["ch_names"] as! [String]
         #expect(source.signals.map(\.originalLabel) == names)
         // MNE types a channel with an empty chanlocs.type as EEG; neurotool guesses from the label (HEOG → EOG).
@@ -58,9 +58,9 @@ struct EEGLABReaderTests {
 
     @Test("the .fdt is a companion file (checksummed, never overwritten), found beside the .set")
     func fdtCompanion() throws {
-        let source = try Readers.openContinuous("\(directory)/fdt_raw.set")
+        let source = try Readers.open("\(directory)/fdt_raw.set")
         #expect(source.companionPaths == ["\(directory)/fdt_raw.fdt"])
-        let renamed = try Readers.openContinuous("\(directory)/renamed_fdt.set")
+        let renamed = try Readers.open("\(directory)/renamed_fdt.set")
         #expect(renamed.companionPaths == ["\(directory)/renamed_fdt.fdt"], "falls back to <set name>.fdt as MNE does")
     }
 
@@ -71,7 +71,7 @@ struct EEGLABReaderTests {
     ])
     func badFiles(file: String, message: String) throws {
         do {
-            _ = try Readers.openContinuous("\(directory)/\(file)")
+            _ = try Readers.open("\(directory)/\(file)").recording(0)
             Issue.record("\(file) was accepted")
         } catch let error as NeuroIOError {
             #expect(error.description.contains(file), "\(error)")
@@ -88,9 +88,9 @@ struct EEGLABReaderTests {
         }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/fdt_raw.fdt"))
         try (bytes + Data(count: 4 * 6 * 3)).write(to: URL(fileURLWithPath: "\(dir)/fdt_raw.fdt"))
-        let longer = try Readers.openContinuous("\(dir)/fdt_raw.set")
+        let longer = try Readers.open("\(dir)/fdt_raw.set").recording(0)
         #expect(try longer.readAllSamples()[0].count == 4000)
         try bytes.prefix(bytes.count - 24).write(to: URL(fileURLWithPath: "\(dir)/fdt_raw.fdt"))
-        #expect(throws: NeuroIOError.self) { _ = try Readers.openContinuous("\(dir)/fdt_raw.set") }
+        #expect(throws: NeuroIOError.self) { _ = try Readers.open("\(dir)/fdt_raw.set").recording(0) }
     }
 }

@@ -13,7 +13,7 @@ struct EEGReaderTests {
     ])
     func matchesMNE(file: String, fixture: String) throws {
         let expected = try TestSupport.json("Tests/Fixtures/eeg/\(fixture).json")
-        let source = try Readers.openContinuous(TestSupport.path(file))
+        let source = try Readers.open(TestSupport.path(file)).recording(0)
         let names = expected["ch_names"] as! [String]
         #expect(source.signals.map(\.originalLabel) == names)
         #expect(source.signals.allSatisfy { $0.samplingRate == TestSupport.number(expected["sfreq"]) })
@@ -72,7 +72,7 @@ struct EEGRoundTripTests {
     ])
     func pyedflib(file: String) throws {
         let e = try expected(file)
-        let source = try Readers.openContinuous(TestSupport.path("Tests/Fixtures/eeg/roundtrip/\(file)"))
+        let source = try Readers.open(TestSupport.path("Tests/Fixtures/eeg/roundtrip/\(file)")).recording(0)
         let data = try source.readAllSamples()
         let signals = e["signals"] as! [[String: Any]]
         #expect(source.signals.map(\.originalLabel) == signals.map { $0["label"] as! String })
@@ -94,7 +94,7 @@ struct EEGRoundTripTests {
     @Test("an EDF written by MNE's exporter (edfio) reads as MNE reads it back")
     func mneExport() throws {
         let e = try expected("mne_export.edf")
-        let source = try Readers.openContinuous(TestSupport.path("Tests/Fixtures/eeg/roundtrip/mne_export.edf"))
+        let source = try Readers.open(TestSupport.path("Tests/Fixtures/eeg/roundtrip/mne_export.edf")).recording(0)
         let data = try source.readAllSamples()
         let mne = e["mne"] as! [String: Any]
         let sums = TestSupport.doubles(mne["sums"]), first = TestSupport.matrixRows(mne["first_samples"])
@@ -110,7 +110,7 @@ struct EEGRoundTripTests {
     @Test("EDF+D: gaps between records become NaN and a BAD_ACQ_SKIP event; annotations keep file time")
     func discontinuous() throws {
         let e = try expected("edfplus_discontinuous.edf")
-        let source = try Readers.openContinuous(TestSupport.path("Tests/Fixtures/eeg/roundtrip/edfplus_discontinuous.edf"))
+        let source = try Readers.open(TestSupport.path("Tests/Fixtures/eeg/roundtrip/edfplus_discontinuous.edf")).recording(0)
         let onsets = TestSupport.doubles(e["record_onsets"])
         let rate = source.signals[0].samplingRate
         let data = try source.readAllSamples()
@@ -131,7 +131,7 @@ struct EEGRoundTripTests {
     ])
     func brainVision(file: String) throws {
         let e = try expected(file)
-        let source = try Readers.openContinuous(TestSupport.path("Tests/Fixtures/eeg/roundtrip/\(file)"))
+        let source = try Readers.open(TestSupport.path("Tests/Fixtures/eeg/roundtrip/\(file)")).recording(0)
         let data = try source.readAllSamples()
         // MNE cannot read the Latin-1 file under a UTF-8 locale; its workaround reading is stored instead.
         let mne = (e["mne_workaround"] ?? e["mne"]) as! [String: Any]
@@ -152,7 +152,7 @@ struct EEGRoundTripTests {
     func badFiles(file: String, problem: String) throws {
         let path = TestSupport.path("Tests/Fixtures/eeg/bad/\(file)")
         do {
-            let source = try Readers.openContinuous(path)
+            let source = try Readers.open(path).recording(0)
             _ = try source.readAllSamples()
             Issue.record("\(file) was read without error")
         } catch {

@@ -14,8 +14,8 @@ struct FIFReaderTests {
           arguments: ["meg_raw.fif", "meg_raw_int.fif", "meg_raw_short.fif"])
     func matchesMNE(file: String) throws {
         let expected = ((try TestSupport.json("Tests/Fixtures/fif/expected.json"))["files"] as! [String: Any])[file] as! [String: Any]
-        let source = try Readers.openContinuous("\(directory)/\(file)")
-        #expect(source.readerName == "fif")
+        let source = try Readers.open("\(directory)/\(file)").recording(0)
+        #expect(try Readers.open("\(directory)/\(file)").readerName == "fif")
         #expect(source.signals.map(\.originalLabel) == (expected["ch_names"] as! [String]))
         let kinds: [String: ChannelKind] = ["mag": .megMag, "grad": .megGrad, "eeg": .eeg, "stim": .stim, "eog": .eog]
         #expect(source.signals.map(\.kind) == (expected["ch_types"] as! [String]).map { kinds[$0]! })
@@ -59,8 +59,8 @@ struct FIFReaderTests {
         #expect(run.status == 0, "\(run.stderr)")
         let expected = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         #expect((expected["files"] as! [String]).count > 1, "MNE wrote one file only")
-        let source = try Readers.openContinuous("\(dir)/split_raw.fif")
-        #expect(source.companionPaths.count == (expected["files"] as! [String]).count - 1)
+        let source = try Readers.open("\(dir)/split_raw.fif").recording(0)
+        #expect(try Readers.open("\(dir)/split_raw.fif").companionPaths.count == (expected["files"] as! [String]).count - 1)
         let samples = try source.readAllSamples()
         #expect(samples[0].count == expected["n"] as! Int)
         let sums = TestSupport.doubles(expected["sums"]), last = TestSupport.doubles(expected["last"])
@@ -74,7 +74,7 @@ struct FIFReaderTests {
     @Test("MNE annotations become events (onsets from the first sample, durations, descriptions) beside the stim events")
     func annotations() throws {
         let expected = ((try TestSupport.json("Tests/Fixtures/fif/expected.json"))["files"] as! [String: Any])["annot_raw.fif"] as! [String: Any]
-        let source = try Readers.openContinuous("\(directory)/annot_raw.fif")
+        let source = try Readers.open("\(directory)/annot_raw.fif").recording(0)
         let wanted = (expected["annotations"] as! [[Any]]).map { (TestSupport.number($0[0])!, TestSupport.number($0[1])!, $0[2] as! String) }
         let found = source.events.filter { !["1", "2", "5"].contains($0.label) }
         #expect(found.count == wanted.count)
@@ -88,7 +88,7 @@ struct FIFReaderTests {
           arguments: [("truncated_raw.fif", "past the end of the file"), ("broken_raw.fif", "points to byte 89296, past the end of the file")])
     func damaged(file: String, message: String) {
         do {
-            _ = try Readers.openContinuous("\(directory)/\(file)")
+            _ = try Readers.open("\(directory)/\(file)").recording(0)
             Issue.record("\(file) accepted")
         } catch {
             #expect("\(error)".contains(file) && "\(error)".contains(message), "\(error)")

@@ -13,8 +13,8 @@ struct NWBEcephysTests {
     @Test("samples in volts, rate, start, electrode labels and trials equal pynwb's", arguments: ["ecephys.nwb", "ecephys_timestamps.nwb"])
     func matchesPyNWB(file: String) throws {
         let expected = (try TestSupport.json("Tests/Fixtures/nwb_ecephys/expected.json"))[file] as! [String: Any]
-        let source = try Readers.openContinuous("\(directory)/\(file)")
-        #expect(source.readerName == "nwb-ecephys")
+        let source = try Readers.open("\(directory)/\(file)").recording(0)
+        #expect(try Readers.open("\(directory)/\(file)").readerName == "nwb-ecephys")
         #expect(source.signals.map(\.originalLabel) == (expected["labels"] as! [String]))
         #expect(source.signals.allSatisfy { $0.unit == "V" && abs($0.samplingRate - TestSupport.number(expected["rate"])!) < 1e-9 })
         let samples = try source.readAllSamples()
@@ -36,7 +36,7 @@ struct NWBEcephysTests {
     @Test("irregular timestamps are refused with the file named")
     func irregular() {
         do {
-            _ = try Readers.openContinuous("\(directory)/ecephys_irregular.nwb")
+            _ = try Readers.open("\(directory)/ecephys_irregular.nwb").recording(0)
             Issue.record("irregular timestamps accepted")
         } catch {
             #expect("\(error)".contains("ecephys_irregular.nwb") && "\(error)".contains("irregular"), "\(error)")

@@ -10,6 +10,7 @@ public enum CSVReader: RecordingReader {
     public static let name = "csv"
     public static let summary = "CSV/TSV table: a time column plus one column per neuron"
     public static let optionKeys = ["time", "rate"]
+    public static let modality = Modality.calcium
     static let timeNames = ["time", "t", "seconds", "time_s", "timestamp", "time (s)"]
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {

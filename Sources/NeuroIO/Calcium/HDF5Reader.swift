@@ -10,6 +10,7 @@ public enum HDF5Reader: RecordingReader {
     public static let name = "hdf5"
     public static let summary = "generic HDF5: trace, time and label datasets given by path"
     public static let optionKeys = ["data", "time", "rate", "labels", "layout"]
+    public static let modality = Modality.calcium
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         ["h5", "hdf5", "hdf", "he5"].contains(FileHeader.pathExtension(path)) && FileHeader.isHDF5(header)

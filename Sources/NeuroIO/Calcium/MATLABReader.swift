@@ -18,6 +18,7 @@ public enum MATLABReader: RecordingReader {
     public static let name = "matlab"
     public static let summary = "MATLAB MAT-file, v7.3 or v5: per-worm cells (Kato 2015 style), NeuroPAL (Yemini 2021) or Lin 2023 layouts"
     public static let optionKeys = ["layout", "struct", "ids", "traces", "time", "rate"]
+    public static let modality = Modality.calcium
     static let layouts = ["cells", "neuropal", "lin"]
 
     static let idKeys = ["IDs", "NeuronNames", "ID", "neuron_names", "neuronIDs"]
@@ -102,7 +103,7 @@ public enum MATLABReader: RecordingReader {
 }
 
 /// The worms of one MAT-file in the `cells` layout: element `i` of each per-worm cell, or the single values.
-struct MATLABSource: RecordingSource {
+final class MATLABSource: RecordingSource {
     let path: String
     let traces: MATValue
     let ids: MATValue

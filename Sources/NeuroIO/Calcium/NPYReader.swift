@@ -13,6 +13,7 @@ public enum NPYReader: RecordingReader {
     public static let name = "npy"
     public static let summary = "NumPy .npy matrix; suite2p F.npy + iscell.npy with rate=HZ"
     public static let optionKeys = ["rate", "time", "layout", "iscell"]
+    public static let modality = Modality.calcium
     static let suite2pNames: Set<String> = ["F.npy", "Fneu.npy", "spks.npy"]
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {

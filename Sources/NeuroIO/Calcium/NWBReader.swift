@@ -13,6 +13,7 @@ public enum NWBReader: RecordingReader {
     public static let name = "nwb"
     public static let summary = "NWB 2.x RoiResponseSeries (Fluorescence/DfOverF) with ROI labels and timestamps or rate"
     public static let optionKeys = ["series", "labels"]
+    public static let modality = Modality.calcium
     static let labelColumns = ["ID_labels", "labels", "label", "neuron_name", "neuron_names", "roi_names", "names"]
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
@@ -59,13 +60,20 @@ public enum NWBReader: RecordingReader {
     }
 }
 
-struct NWBSource: RecordingSource {
+final class NWBSource: RecordingSource {
     let path: String
     let file: HDF5File
     let series: HDF5Group
     let labelColumn: String?
     var readerName: String { NWBReader.name }
     var recordingNames: [String] { [((path as NSString).lastPathComponent as NSString).deletingPathExtension] }
+
+    init(path: String, file: HDF5File, series: HDF5Group, labelColumn: String?) {
+        self.path = path
+        self.file = file
+        self.series = series
+        self.labelColumn = labelColumn
+    }
 
     func load(_ index: Int) throws -> RawRecording {
         let dataset: HDF5Dataset

@@ -11,6 +11,7 @@ public enum NetCDFReader: RecordingReader {
     public static let name = "netcdf"
     public static let summary = "NetCDF 3/4 variables for traces, time and labels, one recording per group"
     public static let optionKeys = ["data", "time", "rate", "labels", "layout"]
+    public static let modality = Modality.calcium
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         let ext = FileHeader.pathExtension(path)

@@ -8,6 +8,7 @@ public enum TextTripletReader: RecordingReader {
     public static let name = "triplet"
     public static let summary = "text triplet {i}_gcamp.txt + {i}_labels.txt + {i}_t.txt"
     public static let optionKeys: [String] = []
+    public static let modality = Modality.calcium
     static let suffixes = ["_gcamp.txt", "_labels.txt", "_t.txt"]
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {

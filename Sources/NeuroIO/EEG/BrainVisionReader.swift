@@ -12,24 +12,25 @@ import NeuroCore
 ///   channels, anything else is `misc` (as in MNE).
 /// - Text is decoded with the header's `Codepage` (`UTF-8`, or `ANSI` read as Latin-1); without one,
 ///   UTF-8 then Latin-1, as MNE does. `\1` in a channel name stands for a comma.
-public enum BrainVisionReader: ContinuousReader {
+public enum BrainVisionReader: RecordingReader {
     public static let name = "brainvision"
     public static let summary = "BrainVision .vhdr/.vmrk/.eeg (INT_16, INT_32, IEEE_FLOAT_32; multiplexed or vectorized)"
     public static let optionKeys: [String] = []
+    public static let modality = Modality.continuous
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         FileHeader.pathExtension(path) == "vhdr"
     }
 
-    public static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource {
+    public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try BrainVisionSource(path: path)
     }
 }
 
-final class BrainVisionSource: ContinuousSource {
+final class BrainVisionSource: SingleStreamSource {
     let path: String
     let readerName = BrainVisionReader.name
-    let recordingName: String
+    let name: String
     private(set) var signals: [SignalInfo] = []
     private(set) var events: [Event] = []
     private(set) var attributes: [String: String] = [:]
@@ -41,7 +42,7 @@ final class BrainVisionSource: ContinuousSource {
 
     init(path: String) throws {
         self.path = path
-        recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let header = try BrainVisionSource.ini(path)
         guard header.firstLine.contains("Brain Vision") || header.firstLine.contains("BrainVision") else {
             throw NeuroIOError.corrupt(path, detail: "not a BrainVision header (first line '\(header.firstLine.prefix(60))')")
@@ -130,6 +131,11 @@ final class BrainVisionSource: ContinuousSource {
                 if fields[0] == "New Segment" { continue }
                 let points = fields.count > 3 ? Int(fields[3].trimmingWhitespace()) ?? 0 : 0
                 let label = fields[1].isEmpty ? fields[0] : "\(fields[0])/\(fields[1])"
+                // Without DataPoints in the header the length comes from the data file's size, so a cut
+                // .eeg file shows only through markers that point past its end.
+                guard position - 1 < samples.sampleCount || points > 0 && position - 1 == samples.sampleCount else {
+                    throw NeuroIOError.corrupt(dataPath, detail: "holds \(samples.sampleCount) samples per channel but marker \(key) is at sample \(position) (truncated?)")
+                }
                 events.append(Event(onset: Double(position - 1) / rate, duration: Double(points) / rate, label: label))
             }
             attributes["marker_file"] = markerPath
@@ -142,7 +148,7 @@ final class BrainVisionSource: ContinuousSource {
 
     var companionPaths: [String] { [samples.path] + (attributes["marker_file"].map { [$0] } ?? []) }
 
-    func readBlock(_ index: Int) throws -> [[Double]] {
+    func readSignals(_ index: Int) throws -> [[Double]] {
         let first = index * samplesPerBlock
         return try samples.read(first: first, count: min(samplesPerBlock, samples.sampleCount - first))
     }

@@ -15,26 +15,27 @@ import NeuroCore
 ///   stretch of time in a block.
 /// - Labels, transducer and prefilter texts are read as UTF-8, falling back to Latin-1; numeric header
 ///   fields must be ASCII numbers, and a damaged field is an error naming it.
-public enum EDFReader: ContinuousReader {
+public enum EDFReader: RecordingReader {
     public static let name = "edf"
     public static let summary = "EDF/EDF+ and BDF/BDF+ (BioSemi 24-bit), annotations and Status triggers as events"
     public static let optionKeys: [String] = []
+    public static let modality = Modality.continuous
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         guard ["edf", "bdf", "rec"].contains(FileHeader.pathExtension(path)), header.count >= 8 else { return false }
         return header[0] == 0x30 || (header[0] == 0xFF && String(decoding: header[1..<8], as: UTF8.self) == "BIOSEMI")
     }
 
-    public static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource {
+    public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try EDFSource(path: path)
     }
 }
 
 /// An opened EDF/BDF file.
-final class EDFSource: ContinuousSource {
+final class EDFSource: SingleStreamSource {
     let path: String
     let readerName: String
-    let recordingName: String
+    let name: String
     private(set) var signals: [SignalInfo] = []
     private(set) var events: [Event] = []
     private(set) var attributes: [String: String] = [:]
@@ -67,7 +68,7 @@ final class EDFSource: ContinuousSource {
 
     init(path: String) throws {
         self.path = path
-        recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         try FileChecks.requireNonEmptyFile(path)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.corrupt(path, detail: "cannot open file") }
         self.handle = handle
@@ -257,7 +258,7 @@ final class EDFSource: ContinuousSource {
 
     // MARK: - Samples
 
-    func readBlock(_ index: Int) throws -> [[Double]] {
+    func readSignals(_ index: Int) throws -> [[Double]] {
         let bytes = try blockBytes(index)
         return (0..<signals.count).map { decode(bytes, block: index, signal: $0) }
     }

@@ -18,24 +18,25 @@ import NeuroCore
 /// - Events become events sorted by onset: label `type` (a numeric type is written `7`, where MNE
 ///   writes `7.0`), onset `(latency − 1) / srate`, duration `duration / srate`; events without a
 ///   latency or after the end are dropped, durations are clipped at the end.
-public enum EEGLABReader: ContinuousReader {
+public enum EEGLABReader: RecordingReader {
     public static let name = "eeglab"
     public static let summary = "EEGLAB .set (MAT v5 or v7.3) with embedded samples or a .fdt file"
     public static let optionKeys: [String] = []
+    public static let modality = Modality.continuous
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         FileHeader.pathExtension(path) == "set" && MATFile.version(header: header) != nil
     }
 
-    public static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource {
+    public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try EEGLABSource(path: path)
     }
 }
 
-final class EEGLABSource: ContinuousSource {
+final class EEGLABSource: SingleStreamSource {
     let path: String
     let readerName = EEGLABReader.name
-    let recordingName: String
+    let name: String
     private(set) var signals: [SignalInfo] = []
     private(set) var events: [Event] = []
     private(set) var attributes: [String: String] = [:]
@@ -56,7 +57,7 @@ final class EEGLABSource: ContinuousSource {
 
     init(path: String) throws {
         self.path = path
-        recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let (root, version) = try MATFile.open(path)
         if root.fieldNames.contains("ALLEEG") {
             throw NeuroIOError.unsupported(path, detail: "holds an ALLEEG array of datasets; save one dataset per .set")
@@ -121,7 +122,7 @@ final class EEGLABSource: ContinuousSource {
                 throw NeuroIOError.unsupported(path, detail: "data file '\(fileName)' is not an .fdt file (old EEGLAB .dat files are not supported)")
             }
             var dataPath = fileName.hasPrefix("/") ? fileName : (directory as NSString).appendingPathComponent(fileName)
-            let fallback = (directory as NSString).appendingPathComponent(recordingName + ".fdt")
+            let fallback = (directory as NSString).appendingPathComponent(name + ".fdt")
             if !FileManager.default.fileExists(atPath: dataPath) && FileManager.default.fileExists(atPath: fallback) {
                 dataPath = fallback
             }
@@ -171,7 +172,7 @@ final class EEGLABSource: ContinuousSource {
 
     var companionPaths: [String] { if case .file(let f) = samples { return [f.path] }; return [] }
 
-    func readBlock(_ index: Int) throws -> [[Double]] {
+    func readSignals(_ index: Int) throws -> [[Double]] {
         let first = index * samplesPerBlock, count = min(samplesPerBlock, sampleCount - first)
         switch samples {
         case .file(let file):

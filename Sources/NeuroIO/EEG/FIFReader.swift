@@ -9,22 +9,23 @@ import NeuroCore
 /// name) and the location of every raw data buffer; samples are then read buffer by buffer
 /// (int16, int32, float32 or float64), calibrated to SI units (T, T/m, V). Skipped buffers become NaN
 /// marked by a `BAD_ACQ_SKIP` event; the stim channel's changes to a non-zero code become events.
-public enum FIFReader: ContinuousReader {
+public enum FIFReader: RecordingReader {
     public static let name = "fif"
     public static let summary = "MEGIN/Neuromag and MNE FIF raw files: MEG magnetometers and gradiometers, EEG, stim events"
     public static let optionKeys: [String] = []
+    public static let modality = Modality.continuous
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         // The first tag is FIFF_FILE_ID (kind 100, type id-struct 31).
         header.count >= 8 && Array(header[0..<8]) == [0, 0, 0, 100, 0, 0, 0, 31]
     }
 
-    public static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource {
+    public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try FIFSource(path: path)
     }
 }
 
-final class FIFSource: ContinuousSource {
+final class FIFSource: SingleStreamSource {
     let path: String
     /// The file and its split continuations (`name-1.fif`, …), in order.
     private var paths: [String] = []
@@ -33,7 +34,7 @@ final class FIFSource: ContinuousSource {
     private(set) var events: [Event] = []
     private(set) var attributes: [String: String] = [:]
     var readerName: String { FIFReader.name }
-    var recordingName: String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
+    var name: String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
 
     /// A data buffer: where its bytes are, their type, and the samples it holds (nil offset: skipped).
     struct Buffer { var file: Int; var offset: UInt64?; var type: Int32; var samples: Int; var firstSample: Int }
@@ -224,7 +225,7 @@ final class FIFSource: ContinuousSource {
         }
     }
 
-    func readBlock(_ index: Int) throws -> [[Double]] {
+    func readSignals(_ index: Int) throws -> [[Double]] {
         try readBlock(index, channels: Array(signals.indices))
     }
 

@@ -4,10 +4,11 @@ import NeuroCore
 /// NWB extracellular electrophysiology: an `ElectricalSeries` in `/acquisition` (LFP, ECoG, sEEG),
 /// samples in volts (`data × conversion + offset`), channel labels from the electrodes table, trials
 /// from `/intervals/trials` as events. Streams the data in row blocks.
-public enum NWBEcephysReader: ContinuousReader {
+public enum NWBEcephysReader: RecordingReader {
     public static let name = "nwb-ecephys"
     public static let summary = "NWB ElectricalSeries (acquisition): rate or uniform timestamps, conversion/offset to volts, electrode labels, trials"
     public static let optionKeys = ["series", "labels"]
+    public static let modality = Modality.continuous
 
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         guard FileHeader.pathExtension(path) == "nwb", FileHeader.isHDF5(header),
@@ -25,7 +26,7 @@ public enum NWBEcephysReader: ContinuousReader {
         }
     }
 
-    public static func open(_ path: String, options: ReaderOptions) throws -> any ContinuousSource {
+    public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         let file = try HDF5File(path: path)
         let all = try electricalSeries(in: file)
         guard !all.isEmpty else { throw NeuroIOError.missingKey(path, key: "ElectricalSeries in /acquisition", available: []) }
@@ -42,7 +43,7 @@ public enum NWBEcephysReader: ContinuousReader {
     }
 }
 
-final class NWBEcephysSource: ContinuousSource {
+final class NWBEcephysSource: SingleStreamSource {
     let path: String
     let file: HDF5File
     let data: HDF5Dataset
@@ -53,7 +54,7 @@ final class NWBEcephysSource: ContinuousSource {
     private(set) var events: [Event] = []
     private(set) var attributes: [String: String] = [:]
     var readerName: String { NWBEcephysReader.name }
-    var recordingName: String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
+    var name: String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
     let sampleCount: Int
     var blockCount: Int { (sampleCount + samplesPerBlock - 1) / samplesPerBlock }
 
@@ -119,7 +120,7 @@ final class NWBEcephysSource: ContinuousSource {
         }
     }
 
-    func readBlock(_ index: Int) throws -> [[Double]] {
+    func readSignals(_ index: Int) throws -> [[Double]] {
         let rows = (index * samplesPerBlock)..<min(sampleCount, (index + 1) * samplesPerBlock)
         let values = try data.readDoubles(rows: rows)
         let channels = signals.count

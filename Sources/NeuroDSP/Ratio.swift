@@ -1,0 +1,28 @@
+/// Rates as ratios of small integers.
+public enum Ratio {
+    /// `up / down` equal to `value` within 1e-9 relative, with `down ≤ 10000` (continued fractions).
+    public static func rational(_ value: Double) throws -> (up: Int, down: Int) {
+        var h0 = 0, h1 = 1, k0 = 1, k1 = 0
+        var x = value
+        for _ in 0..<64 {
+            let a = Int(x.rounded(.down))
+            (h0, h1) = (h1, a * h1 + h0)
+            (k0, k1) = (k1, a * k1 + k0)
+            if k1 > 10_000 { break }
+            if abs(Double(h1) / Double(k1) - value) <= 1e-9 * value { return (h1, k1) }
+            let fraction = x - Double(a)
+            if fraction < 1e-12 { break }
+            x = 1 / fraction
+        }
+        throw RateRatioError(ratio: value)
+    }
+}
+
+/// Two rates whose ratio is not a ratio of small integers (denominator ≤ 10000), so no polyphase
+/// resampler joins them.
+public struct RateRatioError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The output rate over the input rate.
+    public let ratio: Double
+    /// One line naming the ratio.
+    public var description: String { "rate ratio \(ratio) is not a ratio of small integers" }
+}
