@@ -64,7 +64,7 @@ struct RobustnessTests {
         let dir = try TestSupport.temporaryDirectory()
         var lines = ["time,AVAL,AVAR"]
         for i in 0..<600 { lines.append("\(Double(i) / 10_000),\(sin(Double(i))),\(cos(Double(i)))") }
-        try lines.joined(separator: "\n").write(toFile: "\(dir)/fast.csv", atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/fast.csv", atomically: true, encoding: .utf8)
         let run = try TestSupport.neurotool(["homogenize", "\(dir)/fast.csv", "-o", "\(dir)/out.nc", "--resampler", "reference"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("less than two output samples"), "\(run.stderr)")

@@ -73,7 +73,7 @@ struct BadInputTests {
         var lines = try String(contentsOfFile: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         lines.swapAt(10, 11)
-        try lines.joined(separator: "\n").write(toFile: "\(dir)/worm1.csv", atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/worm1.csv", atomically: true, encoding: .utf8)
         let text = try #require(message { try load("\(dir)/worm1.csv") })
         #expect(text.hasPrefix("\(dir)/worm1.csv: recording 'worm1': timestamps are not strictly increasing at sample 10"), "\(text)")
     }
@@ -83,7 +83,7 @@ struct BadInputTests {
         var lines = try String(contentsOfFile: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         lines[5] = lines[5].split(separator: ",").dropLast().joined(separator: ",")
-        try lines.joined(separator: "\n").write(toFile: "\(dir)/worm1.csv", atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/worm1.csv", atomically: true, encoding: .utf8)
         let text = try #require(message { try load("\(dir)/worm1.csv") })
         #expect(text.hasPrefix("\(dir)/worm1.csv: line 6:"), "\(text)")
     }

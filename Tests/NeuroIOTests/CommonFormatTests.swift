@@ -31,6 +31,7 @@ struct CommonFormatTests {
         #expect(file.recordingNames == ["worm1", "worm2"])
         #expect(file.globalAttribute("format")?.description == "neurotool-common")
         #expect(file.globalAttribute("title")?.description == "t")
+        #expect(file.globalAttribute("Conventions") == nil, "the files claim no convention they do not follow (FORMAT.md)")
         for r in written { #expect(try file.recording(r.name) == r) }
     }
 

@@ -60,6 +60,11 @@ public enum TestSupport {
     }
 
     /// Doubles from a JSON array (nulls become NaN).
+    /// True when `a` and `b` hold the same values bit for bit (NaN equals NaN).
+    public static func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+    }
+
     public static func doubles(_ value: Any?) -> [Double] {
         (value as? [Any] ?? []).map { number($0) ?? .nan }
     }

@@ -9,6 +9,12 @@ enum TextTable {
     static func lines(of path: String, keepEmptyLines: Bool = false) throws -> [Substring] {
         let data = try FileChecks.contents(of: path)
         let bytes = [UInt8](data)
+        // Every tool that writes tables ends each line; a last line without its end is most likely cut
+        // short (a truncated copy whose last number lost digits would otherwise read as a valid row).
+        if let last = bytes.last, last != UInt8(ascii: "\n"), last != UInt8(ascii: "\r") {
+            let lineCount = bytes.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            throw NeuroIOError.badValue(path, field: "line \(lineCount)", detail: "has no line end, so the file looks truncated (end it with a newline if it is complete)")
+        }
         let text = String(validating: bytes, as: UTF8.self) ?? String(bytes.map { Character(Unicode.Scalar($0)) })
         // `\r\n` is one Character in Swift, so split on any newline (LF, CRLF, CR).
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)

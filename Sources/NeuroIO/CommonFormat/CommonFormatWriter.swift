@@ -91,7 +91,6 @@ public final class CommonFormatWriter {
         output = try AtomicOutput(path: path, inputs: inputs)
         try output.guarding {
             let file = try NetCDFFile.create(temporaryPath)
-            try file.putAttribute("Conventions", text: "CF-1.8", in: file.root)
             try file.putAttribute("format", text: CommonFormat.name, in: file.root)
             try file.putAttribute("format_version", text: CommonFormat.version, in: file.root)
             for (key, value) in globalAttributes { try file.put(key, value, on: nil, in: file.root) }

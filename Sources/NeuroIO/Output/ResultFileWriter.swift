@@ -23,7 +23,7 @@ public final class ResultFileWriter {
         output = try AtomicOutput(path: path, inputs: inputs)
         let temporary = output.temporaryPath
         file = try output.guarding { try NetCDFFile.create(temporary) }
-        try setAttributes([("Conventions", .text("CF-1.8"))] + attributes)
+        try setAttributes(attributes)
     }
 
     deinit { if output.isOpen { try? file.close(); output.abandon() } }
