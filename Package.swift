@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "neurotool", targets: ["neurotool"]),
         .library(name: "NeuroCore", targets: ["NeuroCore"]),
         .library(name: "NeuroIO", targets: ["NeuroIO"]),
+        .library(name: "NeuroStore", targets: ["NeuroStore"]),
         .library(name: "NeuroDSP", targets: ["NeuroDSP"]),
         .library(name: "NeuroHomogenize", targets: ["NeuroHomogenize"]),
         .library(name: "NeuroTensor", targets: ["NeuroTensor"]),
@@ -41,24 +42,29 @@ let package = Package(
         ]),
         /// Signal processing on time series: interpolation, resampling, smoothing, normalisation.
         .target(name: "NeuroDSP", dependencies: ["NeuroCore", "NeuroLinAlg", "NeuroSpectral"]),
-        /// File formats: one folder per format, and the common NetCDF-4 format; the only importer of HDF5/NetCDF/matio.
-        .target(name: "NeuroIO", dependencies: [
-            "NeuroCore", "CHDF5", "CMatio", "CNetCDF", "CLibDeflate", .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        /// The native file layer, an implementation detail (its API is `package`, never `public`): HDF5 and
+        /// NetCDF handles, MAT-files of both families, chunk compression, the I/O lock; the only importer of
+        /// HDF5/NetCDF/matio/libdeflate.
+        .target(name: "NeuroNative", dependencies: ["NeuroCore", "CHDF5", "CMatio", "CNetCDF", "CLibDeflate"]),
+        /// What analyses read and write: the common format, result files, array files, NPY, checksums,
+        /// atomic output; the only importer of swift-crypto.
+        .target(name: "NeuroStore", dependencies: ["NeuroCore", "NeuroNative", .product(name: "Crypto", package: "swift-crypto")]),
+        /// The readers: one per format behind one protocol, and their registry.
+        .target(name: "NeuroIO", dependencies: ["NeuroCore", "NeuroNative", "NeuroStore"]),
         /// The homogenization pipeline: readers -> label cleaning -> smoothing -> resampling -> common format.
-        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroReport", "NeuroSpectral"]),
+        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroReport", "NeuroSpectral", "NeuroStore"]),
         /// SVG figures (rasters embedded as PNG through zlib) and HTML/Markdown reports.
         .target(name: "NeuroReport", dependencies: ["NeuroCore", "CZlib"]),
 
         .target(name: "NeuroTensor", dependencies: ["NeuroCore", "NeuroLinAlg"]),
         .target(name: "NeuroGraph", dependencies: ["NeuroCore"]),
-        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport", "CVectorMath"]),
-        .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroSpectral",
+        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroStore", "NeuroLinAlg", "NeuroReport", "CVectorMath"]),
+        .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroStore", "NeuroLinAlg", "NeuroReport", "NeuroSpectral",
                                                   .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),
+        .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroStore", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),
         /// The command-line interface: argument parsing only, calling the libraries.
         .target(name: "NeuroCLI", dependencies: [
-            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroFTag", "NeuroGLMHMM", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF", "NeuroReport", "NeuroTensor",
+            "NeuroCore", "NeuroIO", "NeuroStore", "NeuroDSP", "NeuroFTag", "NeuroGLMHMM", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF", "NeuroReport", "NeuroTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "neurotool", dependencies: ["NeuroCLI"]),
@@ -69,14 +75,14 @@ let package = Package(
         .testTarget(name: "NeuroLinAlgTests", dependencies: ["NeuroLinAlg", "NeuroTestSupport"]),
         .testTarget(name: "NeuroSpectralTests", dependencies: ["NeuroSpectral", "NeuroTestSupport"]),
         .testTarget(name: "NeuroDSPTests", dependencies: ["NeuroDSP", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroIOTests", dependencies: ["NeuroIO", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroHomogenizeTests", dependencies: ["NeuroHomogenize", "NeuroIO", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroFTagTests", dependencies: ["NeuroFTag", "NeuroIO", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroGLMHMMTests", dependencies: ["NeuroGLMHMM", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroIOTests", dependencies: ["NeuroIO", "NeuroStore", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroHomogenizeTests", dependencies: ["NeuroHomogenize", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroFTagTests", dependencies: ["NeuroFTag", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroGLMHMMTests", dependencies: ["NeuroGLMHMM", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
         .testTarget(name: "NeuroGraphTests", dependencies: ["NeuroGraph", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroNTFTests", dependencies: ["NeuroNTF", "NeuroGraph", "NeuroIO", "NeuroTensor", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroTensorTests", dependencies: ["NeuroTensor", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroNTFTests", dependencies: ["NeuroNTF", "NeuroGraph", "NeuroIO", "NeuroStore", "NeuroTensor", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroTensorTests", dependencies: ["NeuroTensor", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
         .testTarget(name: "NeuroReportTests", dependencies: ["NeuroReport", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroCLITests", dependencies: ["NeuroCLI", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroCLITests", dependencies: ["NeuroCLI", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
     ]
 )

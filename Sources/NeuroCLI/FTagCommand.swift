@@ -3,6 +3,7 @@ import Foundation
 import NeuroCore
 import NeuroFTag
 import NeuroIO
+import NeuroStore
 
 /// `neurotool ftag`: which channels or model units follow tagged stimulus rhythms.
 struct FTagCommand: ParsableCommand {

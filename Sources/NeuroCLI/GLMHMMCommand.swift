@@ -3,6 +3,7 @@ import Foundation
 import NeuroCore
 import NeuroGLMHMM
 import NeuroIO
+import NeuroStore
 
 /// `neurotool glmhmm`: hidden Markov models whose states are coupled GLMs of neural activity.
 struct GLMHMMCommand: ParsableCommand {

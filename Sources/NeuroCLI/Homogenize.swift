@@ -4,6 +4,7 @@ import NeuroCore
 import NeuroDSP
 import NeuroHomogenize
 import NeuroIO
+import NeuroStore
 
 extension OutputGrid.Resampler: ExpressibleByArgument {}
 extension CalciumOptions.NaNPolicy: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuroIO
+import NeuroStore
 
 /// `neurotool info`: what a common-format file holds.
 struct Info: ParsableCommand {

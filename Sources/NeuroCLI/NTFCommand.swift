@@ -4,6 +4,7 @@ import NeuroCore
 import NeuroIO
 import NeuroNTF
 import NeuroTensor
+import NeuroStore
 
 /// `neurotool ntf`: non-negative CP of a tensor, a trial tensor or the dynamic-connectome tensor.
 struct NTFCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroLinAlg
 import Foundation
+import NeuroStore
 
 /// The `neurotool` command: parses arguments and calls the libraries, nothing more.
 public struct Neurotool: ParsableCommand {

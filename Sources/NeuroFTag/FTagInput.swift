@@ -1,6 +1,6 @@
 import Foundation
 import NeuroCore
-import NeuroIO
+import NeuroStore
 
 /// How a continuous recording is cut into epochs.
 public enum FTagEpochs: Sendable, Equatable {

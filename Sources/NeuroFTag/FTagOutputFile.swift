@@ -1,6 +1,6 @@
 import Foundation
 import NeuroCore
-import NeuroIO
+import NeuroStore
 
 /// Writes an `ftag` result as NetCDF-4 (layout in docs/FORMAT.md, "Frequency-tagging results").
 public enum FTagOutputFile {

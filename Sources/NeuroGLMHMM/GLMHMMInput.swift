@@ -1,6 +1,6 @@
 import Foundation
 import NeuroCore
-import NeuroIO
+import NeuroStore
 
 /// Neural activity for a GLM-HMM, with neuron names.
 public struct GLMHMMData: Sendable {

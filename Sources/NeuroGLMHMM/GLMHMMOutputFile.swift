@@ -1,6 +1,6 @@
 import Foundation
 import NeuroCore
-import NeuroIO
+import NeuroStore
 
 /// One row of the model-selection table.
 public struct SelectionRow: Sendable {

@@ -1,5 +1,5 @@
 import NeuroCore
-import NeuroIO
+import NeuroStore
 
 /// Matching the states of two fits — across restarts, against a reference fit or a simulation's truth —
 /// by their GLM weights. HMM states have no inherent order, so comparing fits needs the permutation

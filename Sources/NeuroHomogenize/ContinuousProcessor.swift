@@ -4,6 +4,7 @@ import NeuroCore
 import NeuroDSP
 import NeuroIO
 import NeuroSpectral
+import NeuroStore
 
 /// Streams one continuous recording through resampling and filtering into an open common-format
 /// writer, block by block: memory holds one block of the file plus the filters' state, whatever the

@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroReport
 import NeuroSpectral
+import NeuroStore
 
 /// The EEG/MEG part of a homogenization report: what each recording became, a few channels before and
 /// after, and the mean power spectrum of each sensor type (EEG, magnetometers, gradiometers) before and after

@@ -2,6 +2,7 @@ import Foundation
 import NeuroCore
 import NeuroIO
 import NeuroReport
+import NeuroStore
 
 /// The report page of a homogenized file: provenance; for calcium recordings one row per recording, a
 /// neurons × time heatmap per recording, neuron coverage and a few neurons followed across labs; for

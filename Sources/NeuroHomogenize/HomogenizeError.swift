@@ -1,4 +1,5 @@
 import NeuroIO
+import NeuroStore
 
 /// A homogenization run refused before any work, carrying the offending value.
 public enum HomogenizeError: Error, Equatable, Sendable {

@@ -1,5 +1,6 @@
 import NeuroCore
 import NeuroIO
+import NeuroStore
 
 /// Every choice of a homogenization run: the shared output grid, the calcium pipeline's options and the
 /// continuous (EEG/MEG) pipeline's options. Each recording goes through the pipeline of its reader's

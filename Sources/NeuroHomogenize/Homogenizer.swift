@@ -1,6 +1,7 @@
 import Foundation
 import NeuroCore
 import NeuroIO
+import NeuroStore
 
 /// What a homogenization run did.
 public struct HomogenizationSummary: Sendable {

@@ -1,5 +1,7 @@
+import NeuroCore
 import Foundation
 import NeuroIO
+import NeuroStore
 
 /// One input of a homogenization: a file, the reader to use (nil: recognised from the content) and its
 /// options, and the lab or dataset it belongs to.

@@ -1,6 +1,7 @@
 import NeuroCore
 import NeuroDSP
 import NeuroIO
+import NeuroStore
 
 /// The output grid every recording is brought onto, whatever its modality: the target step or rate, the
 /// resampler and the sample precision. Resolved once, here, for both pipelines.

@@ -1,5 +1,6 @@
 import NeuroCore
 import NeuroIO
+import NeuroStore
 
 /// Where a raw recording came from, for error messages and provenance.
 public struct SourceInfo: Sendable {

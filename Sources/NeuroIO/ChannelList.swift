@@ -1,5 +1,7 @@
 import Foundation
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// A channel-order file: one channel name a line (UTF-8, or Latin-1 when not valid UTF-8).
 public enum ChannelList {

@@ -1,6 +1,6 @@
 import NeuroCore
 import NeuroDSP
-import NeuroIO
+import NeuroStore
 import NeuroLinAlg
 import NeuroTensor
 

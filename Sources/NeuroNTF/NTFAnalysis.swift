@@ -1,7 +1,7 @@
 import Foundation
 import NeuroCore
 import NeuroGraph
-import NeuroIO
+import NeuroStore
 import NeuroTensor
 
 /// Everything `neurotool ntf` does after loading: ensembles over ranks, choice of the reported rank,

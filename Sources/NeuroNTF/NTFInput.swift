@@ -1,6 +1,6 @@
 import Foundation
 import NeuroCore
-import NeuroIO
+import NeuroStore
 import NeuroTensor
 
 /// What the `ntf` input is turned into.

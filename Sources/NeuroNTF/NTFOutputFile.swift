@@ -1,6 +1,6 @@
 import Foundation
 import NeuroCore
-import NeuroIO
+import NeuroStore
 import NeuroTensor
 
 /// Writes an `ntf` result as NetCDF-4 (layout in docs/FORMAT.md, "NTF results").

@@ -1,6 +1,6 @@
 import Foundation
 import NeuroCore
-import NeuroIO
+import NeuroStore
 import NeuroTensor
 
 /// How trials are cut from a continuous recording.

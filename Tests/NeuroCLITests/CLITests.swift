@@ -4,6 +4,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// The `neurotool` executable as users run it: exit codes, one-line errors, no partial outputs, and
 /// outputs that independent readers (xarray, netCDF4-python, h5py) open as documented.

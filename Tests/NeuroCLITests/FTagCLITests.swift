@@ -2,6 +2,7 @@ import Foundation
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// `neurotool ftag` end to end: the contract's variables, the HFTP test against a NumPy transcription
 /// with the same (exported) permutations, bad input.

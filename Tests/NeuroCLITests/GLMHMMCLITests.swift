@@ -2,6 +2,7 @@ import Foundation
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// `neurotool glmhmm` end to end: the contract's variables, reproducibility, spike tables, bad input.
 @Suite("neurotool glmhmm")

@@ -2,6 +2,7 @@ import Foundation
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// `neurotool ntf` end to end: the CLI contract, peers reading the output, reproducibility, bad input.
 @Suite("neurotool ntf")

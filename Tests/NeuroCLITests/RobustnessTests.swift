@@ -2,6 +2,7 @@ import Foundation
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// Cases found in review: outputs that must never destroy anything, inputs from other platforms, and
 /// inputs that used to crash.

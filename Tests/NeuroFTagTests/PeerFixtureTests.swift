@@ -4,6 +4,7 @@ import NeuroFTag
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// Spectra, SNR, ITPC and RSA against SciPy / NumPy / the MNE tutorial on the same arrays
 /// (`Tests/Fixtures/ftag`, made by `tools/python/make_ftag_fixtures.py`).

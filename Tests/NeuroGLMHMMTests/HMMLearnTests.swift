@@ -4,6 +4,7 @@ import NeuroGLMHMM
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// A Poisson HMM without coupling is a GLM-HMM with exp link and one bias per state and neuron
 /// (`log λ`): its likelihood, posteriors, Viterbi path and EM must equal hmmlearn's

@@ -5,6 +5,7 @@ import NeuroHomogenize
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// The streaming EEG path against the same chain run on whole signals (each step of which is checked
 /// against SciPy and MNE in NeuroDSPTests).

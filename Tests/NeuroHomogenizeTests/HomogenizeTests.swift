@@ -5,6 +5,7 @@ import NeuroHomogenize
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 @Suite("Channel mapping onto the canonical order")
 struct ChannelMappingTests {

@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// Damaged copies of the real demo files: every reader must fail with one line that names the file.
 @Suite("Bad input gives a clear error naming the file", .serialized)

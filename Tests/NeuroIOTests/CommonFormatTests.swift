@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 @Suite("Common format: round trip, atomic writes", .serialized)
 struct CommonFormatTests {

@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// EEGLAB sets written by MNE's exporter (eeglabio, MAT v5), by scipy in the classic `EEG` struct with
 /// an `.fdt`, and by hdf5storage as MAT v7.3 (`Tests/Fixtures/eeglab`, made by

@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// EDF/BDF and BrainVision readers against MNE-Python and pyedflib reading the same files
 /// (`Tests/Fixtures/eeg`, written by `tools/python/make_eeg_fixtures.py`).

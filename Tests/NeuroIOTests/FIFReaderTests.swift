@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// FIF raw files written by MNE-Python from known arrays (`Tests/Fixtures/fif`, made by
 /// `tools/python/make_fif_fixtures.py`), read as `mne.io.read_raw_fif` reads them.

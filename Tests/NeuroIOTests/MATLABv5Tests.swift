@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// MATLAB v5 MAT-files written by `scipy.io.savemat` (`Tests/Fixtures/matlab_v5`, made by
 /// `tools/python/make_matlab_v5_fixtures.py`), read through libmatio as `scipy.io.loadmat` reads them.

@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// NWB ElectricalSeries read as pynwb reads them (`Tests/Fixtures/nwb_ecephys`, written by pynwb from
 /// known arrays with `tools/python/make_nwb_ecephys_fixtures.py`).

@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// The checks every reader passes, on real files of its format (MNE's `_test_raw_reader`): it is
 /// recognised; block-by-block reading equals the whole read; channels, kinds, units and events are

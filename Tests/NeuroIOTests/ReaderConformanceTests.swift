@@ -3,6 +3,7 @@ import NeuroCore
 import NeuroIO
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 /// Every calcium reader against what the peer libraries (h5py, pynwb, netCDF4, numpy, csv) read from the
 /// same files: `Datasets/*/expected/*.json`, written by `Datasets/celegans/generate.py` reading its own

@@ -6,6 +6,7 @@ import NeuroNTF
 import NeuroTensor
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 @Suite("Dynamic-connectome tensors and their communities")
 struct ConnectomeTensorTests {

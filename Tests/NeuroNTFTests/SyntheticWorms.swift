@@ -2,6 +2,7 @@ import Foundation
 import NeuroCore
 import NeuroIO
 import NeuroTestSupport
+import NeuroStore
 
 /// Synthetic homogenized calcium files written with the real common-format writer.
 enum SyntheticWorms {

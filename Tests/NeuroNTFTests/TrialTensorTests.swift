@@ -4,6 +4,7 @@ import NeuroIO
 import NeuroNTF
 import NeuroTestSupport
 import Testing
+import NeuroStore
 
 @Suite("Trial tensors from homogenized files")
 struct TrialTensorTests {

@@ -4,6 +4,7 @@ import NeuroIO
 import NeuroTestSupport
 import Testing
 @testable import NeuroTensor
+import NeuroStore
 
 /// Same tensor, same start, same number of iterations: neurotool's solvers against TensorLy 0.10.0
 /// (`Tests/Fixtures/ntf/*_tensorly.json`, made by `tools/python/make_ntf_fixtures.py`).

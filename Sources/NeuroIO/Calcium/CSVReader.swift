@@ -1,5 +1,7 @@
 import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// Reads a CSV/TSV table with a header row: a time column (seconds) and one column per neuron, named by
 /// its label (Venkatachalam 2024 style). The delimiter (`,`, tab or `;`) is taken from the header.
@@ -18,7 +20,7 @@ public enum CSVReader: RecordingReader {
     }
 
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
-        try FileChecks.requireNonEmptyFile(path)
+        try FileAccess.requireNonEmptyFile(path)
         let recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return LazySource(path: path, readerName: name, recordingNames: [recordingName]) { _ in
             let lines = try TextTable.lines(of: path)

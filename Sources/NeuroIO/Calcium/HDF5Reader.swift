@@ -1,5 +1,7 @@
 import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// Reads traces from any HDF5 file given the paths of its datasets (Flavell 2023, Dag 2023 style).
 ///

@@ -1,5 +1,7 @@
 import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// The NeuroPAL whole-brain activity files of Yemini et al. 2021 (`Head_Activity_*.mat`, MAT v5):
 /// several worms per file, one entry per neuron *class*.

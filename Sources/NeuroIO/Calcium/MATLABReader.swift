@@ -1,5 +1,7 @@
 import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// Reads calcium recordings from MAT-files — v7.3 (HDF5) and v5 (through libmatio) alike — in the
 /// layouts of the published C. elegans datasets.

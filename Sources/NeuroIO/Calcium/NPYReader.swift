@@ -1,5 +1,7 @@
 import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// Reads traces from NumPy `.npy` files, including suite2p output (`F.npy`, ROIs × frames, with
 /// `iscell.npy` beside it selecting the cells).
@@ -24,7 +26,7 @@ public enum NPYReader: RecordingReader {
         let fileName = (path as NSString).lastPathComponent
         let isSuite2p = suite2pNames.contains(fileName)
         let layout = try TraceLayout.parse(options["layout"], file: path, fallback: isSuite2p ? .channelTime : .timeChannel)
-        try FileChecks.requireNonEmptyFile(path)
+        try FileAccess.requireNonEmptyFile(path)
         let fileName0 = (path as NSString).lastPathComponent
         let recordingName = suite2pNames.contains(fileName0)
             ? (((path as NSString).deletingLastPathComponent as NSString).lastPathComponent) : (fileName0 as NSString).deletingPathExtension

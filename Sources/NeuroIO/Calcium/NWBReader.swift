@@ -1,5 +1,7 @@
 import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// Reads optical-physiology traces from NWB 2.x files: a `RoiResponseSeries` (under a `Fluorescence` or
 /// `DfOverF` container in `processing/…`), with ROI labels from its plane segmentation and time from

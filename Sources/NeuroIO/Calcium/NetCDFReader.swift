@@ -1,5 +1,7 @@
 import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// Reads traces from NetCDF (3 or 4) files written by other tools: one recording per group that holds
 /// the data variable (or the root when it does).

@@ -1,4 +1,7 @@
+import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// Parsing of delimited numeric text (CSV/TSV rows, whitespace-separated matrices), with errors that
 /// name the file, the line and the column.
@@ -7,7 +10,7 @@ enum TextTable {
     /// With `keepEmptyLines`, only the empty string after a final newline is dropped (label files, where
     /// an empty line is an unlabeled neuron).
     static func lines(of path: String, keepEmptyLines: Bool = false) throws -> [Substring] {
-        let data = try FileChecks.contents(of: path)
+        let data = try FileAccess.contents(of: path)
         let bytes = [UInt8](data)
         // Every tool that writes tables ends each line; a last line without its end is most likely cut
         // short (a truncated copy whose last number lost digits would otherwise read as a valid row).

@@ -1,5 +1,7 @@
 import NeuroCore
 import Foundation
+import NeuroNative
+import NeuroStore
 
 /// Reads the text triplet layout (Leifer 2023): `{i}_gcamp.txt` (time × neurons, whitespace separated),
 /// `{i}_labels.txt` (one label a line, empty or `nan` for unlabeled) and `{i}_t.txt` (seconds, one a line).
@@ -21,7 +23,7 @@ public enum TextTripletReader: RecordingReader {
         }
         let prefix = String(path.dropLast(suffix.count))
         let tracePath = prefix + "_gcamp.txt", labelPath = prefix + "_labels.txt", timePath = prefix + "_t.txt"
-        for file in [tracePath, labelPath, timePath] { try FileChecks.requireNonEmptyFile(file) }
+        for file in [tracePath, labelPath, timePath] { try FileAccess.requireNonEmptyFile(file) }
         let recordingName = (prefix as NSString).lastPathComponent
         let companions = [tracePath, labelPath, timePath].filter { $0 != path }
         return LazySource(path: path, readerName: name, recordingNames: [recordingName], companionPaths: companions) { _ in

@@ -1,4 +1,6 @@
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// How a 2-D array of traces is laid out in a file.
 public enum TraceLayout: String, Sendable {

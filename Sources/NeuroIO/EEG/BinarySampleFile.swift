@@ -1,5 +1,7 @@
 import Foundation
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// A headerless file of little-endian samples for a fixed set of channels — BrainVision's `.eeg`,
 /// EEGLAB's `.fdt` — read a stretch of samples at a time.
@@ -32,7 +34,7 @@ struct BinarySampleFile {
         guard FileManager.default.fileExists(atPath: path) else {
             throw NeuroIOError.badValue(header, field: field, detail: "'\((path as NSString).lastPathComponent)' not found")
         }
-        try FileChecks.requireNonEmptyFile(path)
+        try FileAccess.requireNonEmptyFile(path)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.corrupt(path, detail: "cannot open data file") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         let frame = scales.count * format.size

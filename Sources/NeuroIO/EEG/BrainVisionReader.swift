@@ -1,5 +1,7 @@
 import Foundation
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// Reads BrainVision recordings: the `.vhdr` header, the `.vmrk` markers and the binary `.eeg` data
 /// (`INT_16`, `UINT_16`, `INT_32`, `IEEE_FLOAT_32`; multiplexed or vectorized).
@@ -155,7 +157,7 @@ final class BrainVisionSource: SingleStreamSource {
 
     /// An INI-style BrainVision file: its first line, codepage and `[Section] key=value` pairs.
     static func ini(_ path: String) throws -> (firstLine: String, codepage: String, sections: [String: [String: String]]) {
-        let data = try FileChecks.contents(of: path)
+        let data = try FileAccess.contents(of: path)
         let bytes = [UInt8](data)
         // The codepage line itself is ASCII; find it before decoding the rest.
         let ascii = String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)

@@ -1,5 +1,7 @@
 import Foundation
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// Reads EDF, EDF+ (continuous and discontinuous) and BDF/BDF+ (BioSemi 24-bit) files, in pure Swift.
 ///
@@ -69,7 +71,7 @@ final class EDFSource: SingleStreamSource {
     init(path: String) throws {
         self.path = path
         name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        try FileChecks.requireNonEmptyFile(path)
+        try FileAccess.requireNonEmptyFile(path)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.corrupt(path, detail: "cannot open file") }
         self.handle = handle
         let fileSize = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
@@ -311,18 +313,7 @@ final class EDFSource: SingleStreamSource {
     // MARK: - Header fields
 
     static func read(_ handle: FileHandle, at offset: Int, count: Int, path: String, what: String) throws -> [UInt8] {
-        do {
-            try handle.seek(toOffset: UInt64(offset))
-            let data = try handle.read(upToCount: count) ?? Data()
-            guard data.count == count else {
-                throw NeuroIOError.corrupt(path, detail: "truncated \(what): \(data.count) of \(count) bytes")
-            }
-            return [UInt8](data)
-        } catch let error as NeuroIOError {
-            throw error
-        } catch {
-            throw NeuroIOError.corrupt(path, detail: "cannot read \(what)")
-        }
+        try FileAccess.read(handle, at: offset, count: count, path: path, what: what)
     }
 
     /// A field that must be printable ASCII (numbers, dates, the reserved field), trimmed.

@@ -1,5 +1,7 @@
 import Foundation
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// Reads EEGLAB datasets: a `.set` MAT-file (v5 through libmatio, or v7.3 through HDF5) with its
 /// samples embedded or in a separate `.fdt` file. Follows MNE's `read_raw_eeglab` (the rules are

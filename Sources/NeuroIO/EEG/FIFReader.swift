@@ -1,5 +1,7 @@
 import Foundation
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// MEGIN/Neuromag FIF raw files (`*_raw.fif`, `*_meg.fif`), as MNE-Python writes and reads them.
 ///
@@ -70,7 +72,7 @@ final class FIFSource: SingleStreamSource {
         var walk = Walk()
         var next: String? = path
         while let current = next {
-            try FileChecks.requireNonEmptyFile(current)
+            try FileAccess.requireNonEmptyFile(current)
             guard let h = FileHandle(forReadingAtPath: current) else { throw NeuroIOError.fileNotFound(current) }
             paths.append(current)
             handles.append(h)

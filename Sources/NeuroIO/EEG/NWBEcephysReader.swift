@@ -1,5 +1,7 @@
 import Foundation
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// NWB extracellular electrophysiology: an `ElectricalSeries` in `/acquisition` (LFP, ECoG, sEEG),
 /// samples in volts (`data × conversion + offset`), channel labels from the electrodes table, trials

@@ -1,4 +1,6 @@
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// A recording already in memory (as calcium readers load it) seen as a stream of one block on its own
 /// timestamps.

@@ -1,4 +1,6 @@
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// One recording of a source, read block by block: channels, events and provenance up front, samples
 /// a block at a time. A calcium recording is one block on its own (possibly irregular) timestamps; an

@@ -1,4 +1,6 @@
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// Options given to a reader, as `key=value` pairs (from the command line or a manifest).
 ///

@@ -1,5 +1,7 @@
 import Foundation
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// The registry of readers: finds the reader for a file (sniffing its first bytes once) and opens it.
 public enum Readers {
@@ -28,10 +30,10 @@ public enum Readers {
             guard let named = named(name) else {
                 throw NeuroIOError.unsupported(path, detail: "unknown reader '\(name)' (readers: \(names))")
             }
-            try FileChecks.requireNonEmptyFile(path)
+            try FileAccess.requireNonEmptyFile(path)
             return named
         }
-        try FileChecks.requireNonEmptyFile(path)
+        try FileAccess.requireNonEmptyFile(path)
         let header = FileHeader.read(path, count: 1024)
         if let reader = all.first(where: { $0.recognizes(path: path, header: header) }) { return reader }
         throw NeuroIOError.unsupported(path, detail: "unrecognised format (readers: \(names); give one with reader=NAME)")

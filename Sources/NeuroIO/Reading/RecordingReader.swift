@@ -1,4 +1,6 @@
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// Which homogenization pipeline a reader's recordings go through.
 public enum Modality: String, Sendable, CaseIterable {

@@ -1,4 +1,6 @@
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// The recordings of one opened file. Each is opened only when asked for (``recording(_:)``), so a
 /// file with many worms never has to fit in memory at once.

@@ -1,4 +1,6 @@
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// Samples of every signal of a recording over one stretch of time, as a reader delivers them: either
 /// one array per signal (continuous formats, whose signals may differ in rate and so in count) or a

@@ -1,4 +1,6 @@
 import NeuroCore
+import NeuroNative
+import NeuroStore
 
 /// One signal of a continuous recording, as its file describes it.
 public struct SignalInfo: Equatable, Sendable {

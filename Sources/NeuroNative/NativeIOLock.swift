@@ -6,4 +6,4 @@ import Foundation
 /// HDF5 calls made directly on one thread while netcdf-c works on another crashed in testing. So both
 /// libraries are entered by one thread at a time. Work between the calls (compression, resampling)
 /// still runs in parallel. Recursive, because wrapper methods call each other.
-let nativeIOLock = NSRecursiveLock()
+package let nativeIOLock = NSRecursiveLock()

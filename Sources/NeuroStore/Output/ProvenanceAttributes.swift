@@ -1,4 +1,5 @@
 import NeuroCore
+import NeuroNative
 
 extension Provenance {
     /// The global attributes every neurotool output starts with: `title`, `neurotool_version`,

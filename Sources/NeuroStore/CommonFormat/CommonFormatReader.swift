@@ -1,5 +1,6 @@
 import NeuroCore
 import Foundation
+import NeuroNative
 
 /// A file of the common format opened for reading; recordings are read one at a time.
 ///
@@ -102,7 +103,7 @@ public final class CommonFormatFile {
                          recorded: recorded, labeled: labeled, events: events, attributes: attributes)
     }
 
-    static func attributes(_ file: NetCDFFile, variable: NetCDFVariable?, group: NetCDFGroup) throws -> [(key: String, value: AttributeValue)] {
+    package static func attributes(_ file: NetCDFFile, variable: NetCDFVariable?, group: NetCDFGroup) throws -> [(key: String, value: AttributeValue)] {
         try file.attributeNames(of: variable, in: group).compactMap { key in
             if let text = file.textAttribute(key, of: variable, in: group) { return (key, .text(text)) }
             guard let numbers = file.numericAttribute(key, of: variable, in: group) else { return nil }

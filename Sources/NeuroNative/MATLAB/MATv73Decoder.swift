@@ -5,22 +5,22 @@ import NeuroCore
 /// MATLAB stores arrays column-major with their dimensions reversed in HDF5, so the HDF5 C-order
 /// buffer *is* MATLAB's column-major buffer. Cells and struct-array fields are datasets of object
 /// references; structs are groups.
-struct MATv73Decoder {
-    let file: HDF5File
+package struct MATv73Decoder {
+    package let file: HDF5File
 
     /// The file's variables, as the fields of one struct.
-    func root() throws -> MATStruct {
+    package func root() throws -> MATStruct {
         try structure(try file.group(at: "/"), name: "")
     }
 
-    func structure(_ group: HDF5Group, name: String) throws -> MATStruct {
+    package func structure(_ group: HDF5Group, name: String) throws -> MATStruct {
         let names = try group.childNames().filter { !$0.hasPrefix("#") }
         return MATStruct(name: name, dims: [1, 1], fieldNames: names) { field, _ in
             try self.decode(try group.child(field))
         }
     }
 
-    func decode(_ object: HDF5Object) throws -> MATValue {
+    package func decode(_ object: HDF5Object) throws -> MATValue {
         switch object {
         case .group(let g):
             return .structure(try structure(g, name: g.name))
@@ -43,10 +43,10 @@ struct MATv73Decoder {
 }
 
 /// MATLAB char arrays.
-enum MATText {
+package enum MATText {
     /// The text of a char array stored column-major as UTF-16 code units: a row vector as is, the rows
     /// of a char matrix joined by newlines (trailing blanks, MATLAB's padding, removed).
-    static func rows(codes: [UInt16], dims: [Int]) -> String {
+    package static func rows(codes: [UInt16], dims: [Int]) -> String {
         let rows = dims.first ?? 1
         guard rows > 1, codes.count % rows == 0 else { return String(decoding: codes, as: UTF16.self) }
         let columns = codes.count / rows

@@ -1,15 +1,17 @@
 import Foundation
+import NeuroCore
+import NeuroNative
 
 /// A numeric array read from a NumPy `.npy` file (format versions 1, 2 and 3).
-struct NPYArray {
-    var shape: [Int]
+package struct NPYArray {
+    package var shape: [Int]
     /// Values in C order (Fortran-ordered files are reordered on reading).
-    var values: [Double]
+    package var values: [Double]
 
     /// Reads `path`; supports little- and big-endian floats (2/4/8 bytes), signed and unsigned integers
     /// (1/2/4/8 bytes) and booleans. Object arrays (pickles) are refused.
-    static func read(_ path: String) throws -> NPYArray {
-        let data = try FileChecks.contents(of: path)
+    package static func read(_ path: String) throws -> NPYArray {
+        let data = try FileAccess.contents(of: path)
         let bytes = [UInt8](data)
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
@@ -101,8 +103,8 @@ struct NPYArray {
 }
 
 /// IEEE half-precision decoding (the format the reference pipeline's float16 pickles use).
-enum Float16Bits {
-    static func toFloat(_ bits: UInt16) -> Float {
+package enum Float16Bits {
+    package static func toFloat(_ bits: UInt16) -> Float {
         let sign: Float = (bits & 0x8000) != 0 ? -1 : 1
         let exponent = Int((bits >> 10) & 0x1F), mantissa = Float(bits & 0x3FF)
         switch exponent {

@@ -1,10 +1,10 @@
 import Foundation
-import Crypto
+import NeuroCore
 
 /// Small checks and facts about files that every reader and writer needs.
-public enum FileChecks {
+package enum FileAccess {
     /// Throws ``NeuroIOError/fileNotFound(_:)`` or ``NeuroIOError/emptyFile(_:)``.
-    static func requireNonEmptyFile(_ path: String) throws {
+    package static func requireNonEmptyFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw NeuroIOError.fileNotFound(path)
@@ -14,11 +14,25 @@ public enum FileChecks {
         if size == 0 { throw NeuroIOError.emptyFile(path) }
     }
 
-    /// Public form of ``requireNonEmptyFile(_:)`` for callers outside the readers.
-    public static func requireInput(_ path: String) throws { try requireNonEmptyFile(path) }
+    /// `count` bytes at `offset`; a short read is ``NeuroIOError/corrupt(_:detail:)`` naming `what`.
+    package static func read(_ handle: FileHandle, at offset: Int, count: Int, path: String, what: String) throws -> [UInt8] {
+        do {
+            try handle.seek(toOffset: UInt64(offset))
+            let data = try handle.read(upToCount: count) ?? Data()
+            guard data.count == count else {
+                throw NeuroIOError.corrupt(path, detail: "truncated \(what): \(data.count) of \(count) bytes")
+            }
+            return [UInt8](data)
+        } catch let error as NeuroIOError {
+            throw error
+        } catch {
+            throw NeuroIOError.corrupt(path, detail: "cannot read \(what)")
+        }
+    }
+
 
     /// Reads the whole file, with the same errors as ``requireNonEmptyFile(_:)``.
-    static func contents(of path: String) throws -> Data {
+    package static func contents(of path: String) throws -> Data {
         try requireNonEmptyFile(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NeuroIOError.corrupt(path, detail: "cannot read file")
@@ -27,26 +41,9 @@ public enum FileChecks {
     }
 }
 
-/// SHA-256 of files, streamed in 1 MiB blocks so large recordings are not loaded whole.
-public enum FileChecksum {
-    /// Lower-case hexadecimal SHA-256 of the file at `path`.
-    public static func sha256(of path: String) throws -> String {
-        try FileChecks.requireNonEmptyFile(path)
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.corrupt(path, detail: "cannot open file") }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while true {
-            let block = handle.readData(ofLength: 1 << 20)
-            if block.isEmpty { break }
-            hasher.update(data: block)
-        }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-}
-
 extension String {
     /// A string from a NUL-terminated C character buffer (UTF-8; stops at the first NUL).
-    init(cBuffer buffer: [CChar]) {
+    package init(cBuffer buffer: [CChar]) {
         self = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

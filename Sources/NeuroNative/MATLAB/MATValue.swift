@@ -5,7 +5,7 @@ import NeuroCore
 /// embedded recording is never decoded whole just to read one field.
 ///
 /// Numeric arrays are MATLAB's column-major buffers; ``dims`` are MATLAB's (rows first).
-indirect enum MATValue {
+package indirect enum MATValue {
     /// Numeric or logical array, column-major, converted to `Double`.
     case numeric(dims: [Int], values: [Double])
     /// A char array (one row of text).
@@ -17,7 +17,7 @@ indirect enum MATValue {
     /// `[]`, `{}` or `''`.
     case empty
 
-    var className: String {
+    package var className: String {
         switch self {
         case .numeric: return "numeric array"
         case .text: return "char array"
@@ -28,7 +28,7 @@ indirect enum MATValue {
     }
 
     /// All texts inside (a char array, or a cell of char arrays, recursively).
-    var texts: [String] {
+    package var texts: [String] {
         switch self {
         case .text(let s): return [s]
         case .cell(let c): return (0..<c.count).flatMap { (try? c.element($0).texts) ?? [] }
@@ -37,7 +37,7 @@ indirect enum MATValue {
     }
 
     /// The numbers of a numeric array (nil for anything else; `[]` for an empty array).
-    var numbers: [Double]? {
+    package var numbers: [Double]? {
         switch self {
         case .numeric(_, let values): return values
         case .empty: return []
@@ -46,13 +46,13 @@ indirect enum MATValue {
     }
 
     /// The single number of a 1×1 numeric array.
-    var scalar: Double? {
+    package var scalar: Double? {
         if case .numeric(_, let values) = self, values.count == 1 { return values[0] }
         return nil
     }
 
     /// The elements of a cell (a value that is not a cell counts as a cell of itself).
-    func cellElements() throws -> [MATValue] {
+    package func cellElements() throws -> [MATValue] {
         switch self {
         case .cell(let c): return try (0..<c.count).map { try c.element($0) }
         case .empty: return []
@@ -62,31 +62,31 @@ indirect enum MATValue {
 }
 
 /// A MATLAB cell array: its elements are decoded on demand.
-struct MATCell {
-    let dims: [Int]
-    let count: Int
-    let element: (Int) throws -> MATValue
+package struct MATCell {
+    package let dims: [Int]
+    package let count: Int
+    package let element: (Int) throws -> MATValue
 }
 
 /// A MATLAB struct or struct array (`dims`, product `count`), or the top level of a MAT-file
 /// (its variables as fields). Field values are decoded on demand.
-struct MATStruct {
+package struct MATStruct {
     /// Where it is in the file (`EEG`, `EEG.chanlocs`), for messages.
-    let name: String
-    let dims: [Int]
-    let fieldNames: [String]
-    let value: (_ field: String, _ element: Int) throws -> MATValue
+    package let name: String
+    package let dims: [Int]
+    package let fieldNames: [String]
+    package let value: (_ field: String, _ element: Int) throws -> MATValue
 
-    var count: Int { dims.reduce(1, *) }
+    package var count: Int { dims.reduce(1, *) }
 
     /// Field `name` of element `element`; nil when the struct has no such field.
-    func field(_ field: String, element: Int = 0) throws -> MATValue? {
+    package func field(_ field: String, element: Int = 0) throws -> MATValue? {
         guard fieldNames.contains(field) else { return nil }
         return try value(field, element)
     }
 
     /// Field `name` of the first element, or an error naming the file and what the field is (`what`).
-    func require(_ field: String, in path: String, what: String) throws -> MATValue {
+    package func require(_ field: String, in path: String, what: String) throws -> MATValue {
         guard let value = try self.field(field) else {
             throw NeuroIOError.missingKey(path, key: "\(what) '\(field)'", available: fieldNames)
         }
@@ -98,7 +98,7 @@ struct MATStruct {
     /// A v5 struct array holds one value per element; a v7.3 struct array (HDF5) holds each field as
     /// a cell with one entry per element, which is what a 1×1 struct whose field is a cell looks like
     /// here too (as pymatreader reads them). Both give one value per element.
-    func fieldValues(_ field: String) throws -> [MATValue]? {
+    package func fieldValues(_ field: String) throws -> [MATValue]? {
         guard fieldNames.contains(field) else { return nil }
         if count != 1 { return try (0..<count).map { try value(field, $0) } }
         let only = try value(field, 0)

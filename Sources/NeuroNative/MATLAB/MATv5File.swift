@@ -1,4 +1,4 @@
-import CMatio
+internal import CMatio
 import Foundation
 import NeuroCore
 
@@ -6,15 +6,15 @@ import NeuroCore
 ///
 /// Each variable is read whole by libmatio when first asked for (v5 variables are single, often
 /// compressed, records), then decoded into ``MATValue``s lazily, cell by cell and field by field.
-final class MATv5File: @unchecked Sendable {
-    let path: String
+package final class MATv5File: @unchecked Sendable {
+    package let path: String
     private let mat: OpaquePointer
     /// Variables already read, kept alive while their decoded values may still refer to them.
     private var variables: [String: MatioVariable] = [:]
 
     private static let silenced: Void = { nt_matio_silence() }()
 
-    init(path: String) throws {
+    package init(path: String) throws {
         _ = MATv5File.silenced
         try MATv5File.checkElements(path)
         guard let mat = nativeIOLock.withLock({ Mat_Open(path, Int32(MAT_ACC_RDONLY.rawValue)) }) else {
@@ -27,11 +27,11 @@ final class MATv5File: @unchecked Sendable {
     /// Walks the top-level data elements after the 128-byte header and refuses a file whose last
     /// element runs past its end. libmatio itself reads a truncated file without complaint (zeros or
     /// garbage in the cut variable), so this check is what makes a truncated file an error.
-    static func checkElements(_ path: String) throws {
+    package static func checkElements(_ path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw NeuroIOError.fileNotFound(path) }
         defer { try? handle.close() }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-        let header = try EDFSource.read(handle, at: 0, count: min(size, 128), path: path, what: "the MAT header")
+        let header = try FileAccess.read(handle, at: 0, count: min(size, 128), path: path, what: "the MAT header")
         guard header.count == 128 else { throw NeuroIOError.corrupt(path, detail: "shorter than a MAT-file header (128 bytes)") }
         let bigEndian = header[126] == UInt8(ascii: "M") && header[127] == UInt8(ascii: "I")
         func word(_ bytes: [UInt8], _ at: Int) -> Int {
@@ -43,7 +43,7 @@ final class MATv5File: @unchecked Sendable {
             guard size - offset >= 8 else {
                 throw NeuroIOError.corrupt(path, detail: "truncated: \(size - offset) stray bytes after element \(index - 1) at byte \(offset)")
             }
-            let tag = try EDFSource.read(handle, at: offset, count: 8, path: path, what: "element \(index)")
+            let tag = try FileAccess.read(handle, at: offset, count: 8, path: path, what: "element \(index)")
             let type = word(tag, 0), length = word(tag, 4)
             // Compressed elements (type 15) are not padded; the others are, to 8 bytes.
             let end = offset + 8 + (type == 15 ? length : (length + 7) / 8 * 8)
@@ -62,7 +62,7 @@ final class MATv5File: @unchecked Sendable {
 
     /// Names of the variables, in file order. A record that cannot be read ends the list with an error
     /// (a truncated file).
-    func variableNames() throws -> [String] {
+    package func variableNames() throws -> [String] {
         try nativeIOLock.withLock {
             guard Mat_Rewind(mat) == 0 else { throw NeuroIOError.corrupt(path, detail: "cannot rewind the MAT-file") }
             var names: [String] = []
@@ -75,13 +75,13 @@ final class MATv5File: @unchecked Sendable {
     }
 
     /// The file's variables as the fields of one struct.
-    func root() throws -> MATStruct {
+    package func root() throws -> MATStruct {
         let names = try variableNames()
         return MATStruct(name: "", dims: [1, 1], fieldNames: names) { name, _ in try self.variable(name) }
     }
 
     /// Variable `name`, read and decoded.
-    func variable(_ name: String) throws -> MATValue {
+    package func variable(_ name: String) throws -> MATValue {
         // The cache and libmatio are touched under the I/O lock: recordings of one file may load on several threads.
         let owner: MatioVariable = try nativeIOLock.withLock {
             if let known = variables[name] { return known }
@@ -181,7 +181,7 @@ final class MATv5File: @unchecked Sendable {
 }
 
 /// A variable libmatio read, freed with it.
-final class MatioVariable {
+package final class MatioVariable {
     let pointer: UnsafeMutablePointer<matvar_t>
     init(_ pointer: UnsafeMutablePointer<matvar_t>) { self.pointer = pointer }
     deinit { nativeIOLock.withLock { Mat_VarFree(pointer) } }

@@ -1,5 +1,3 @@
-import NeuroCore
-
 /// Channel names, types and units of EEG/MEG files, made uniform.
 ///
 /// Names are normalised to the standard 10-05 spelling when they match it (case-insensitively, after

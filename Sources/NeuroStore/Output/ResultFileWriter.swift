@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroNative
 
 /// Writes an analysis result (factors, tables, histories) as a NetCDF-4 file of labelled variables.
 ///

@@ -1,5 +1,6 @@
 import NeuroCore
 import Foundation
+import NeuroNative
 
 /// The common format's identity, written as global attributes (see `docs/FORMAT.md`).
 public enum CommonFormat {
@@ -12,7 +13,7 @@ public enum CommonFormat {
     /// Sample precision of `data` (and `residual`).
     public enum Precision: String, Sendable, CaseIterable {
         case float32, float64
-        var netcdfType: NetCDFType { self == .float32 ? .float : .double }
+        package var netcdfType: NetCDFType { self == .float32 ? .float : .double }
     }
 }
 
@@ -80,8 +81,8 @@ public final class CommonFormatWriter {
     public let precision: CommonFormat.Precision
     /// Deflate level of the sample variables (1: fast, as the benchmarks assume).
     public let compressionLevel: Int32 = 1
-    let output: AtomicOutput
-    var temporaryPath: String { output.temporaryPath }
+    package let output: AtomicOutput
+    package var temporaryPath: String { output.temporaryPath }
     private var names: [String] = []
 
     /// Starts a file. `inputs` are the files the output is made from; `path` must not be one of them.
@@ -99,7 +100,7 @@ public final class CommonFormatWriter {
     }
 
     /// An error about the temporary file, told about the output the user asked for.
-    func naming(_ error: any Error) -> any Error { output.naming(error) }
+    package func naming(_ error: any Error) -> any Error { output.naming(error) }
 
     /// Writes a whole recording as one group.
     public func write(_ recording: Recording) throws {
@@ -159,11 +160,11 @@ public final class RecordingStream {
     /// Rows received so far.
     public private(set) var rowsWritten = 0
 
-    init(writer: CommonFormatWriter, layout: RecordingLayout, chunkRows: Int) throws {
+    package init(writer: CommonFormatWriter, layout: RecordingLayout, chunkRows: Int) throws {
         self.writer = writer
         self.layout = layout
         let c = layout.channels.count
-        compressor = ChunkCompressor(chunkRows: chunkRows, columns: c, precision: writer.precision, level: writer.compressionLevel)
+        compressor = ChunkCompressor(chunkRows: chunkRows, columns: c, elementSize: writer.precision == .float32 ? 4 : 8, level: writer.compressionLevel)
         pendingData = Matrix(rows: 0, columns: c)
         pendingResidual = layout.hasResidual ? Matrix(rows: 0, columns: c) : nil
         if layout.sampleCount > 0 && c > 0 {
@@ -180,7 +181,7 @@ public final class RecordingStream {
 
     /// Defines the group, its dimensions, variables and attributes, and writes everything but the
     /// samples. Returns the number of rows per chunk of `data`.
-    static func defineGroup(_ layout: RecordingLayout, in file: NetCDFFile, precision: CommonFormat.Precision,
+    package static func defineGroup(_ layout: RecordingLayout, in file: NetCDFFile, precision: CommonFormat.Precision,
                             level: Int32, writer: CommonFormatWriter) throws -> Int {
         let g = try file.defineGroup(layout.name, in: file.root)
         let t = layout.sampleCount, c = layout.channels.count

@@ -1,4 +1,6 @@
 import Foundation
+import NeuroCore
+import NeuroNative
 
 /// A dense numeric array of any rank read from a file: `shape` slowest-varying first, `values` in C order.
 public struct NumericArray: Equatable, Sendable {
@@ -29,7 +31,7 @@ public enum ArrayFile {
     /// Reads the array at `location`.
     public static func read(_ location: String) throws -> NumericArray {
         let (path, name) = split(location)
-        try FileChecks.requireNonEmptyFile(path)
+        try FileAccess.requireNonEmptyFile(path)
         switch try signature(of: path) {
         case .npy:
             if let name { throw NeuroIOError.badValue(path, field: name, detail: "a .npy file holds one array; drop ':\(name)'") }

@@ -6,7 +6,7 @@ import NeuroCore
 
 
 /// The NetCDF element types neurotool reads and writes.
-enum NetCDFType {
+package enum NetCDFType {
     case double, float, int32, int8, uint8, string, char, other
 
     var ncType: nc_type {
@@ -35,37 +35,37 @@ enum NetCDFType {
         }
     }
 
-    var isNumeric: Bool { [.double, .float, .int32, .int8, .uint8].contains(self) }
+    package var isNumeric: Bool { [.double, .float, .int32, .int8, .uint8].contains(self) }
 }
 
 /// A NetCDF location: the file root or a group, identified by its ncid.
-struct NetCDFGroup: Sendable {
-    let ncid: Int32
-    let name: String
+package struct NetCDFGroup: Sendable {
+    package let ncid: Int32
+    package let name: String
 }
 
 /// A NetCDF variable inside a group.
-struct NetCDFVariable: Sendable {
-    let group: NetCDFGroup
-    let varid: Int32
-    let name: String
-    let type: NetCDFType
-    let dimensionNames: [String]
-    let shape: [Int]
-    var count: Int { shape.reduce(1, *) }
+package struct NetCDFVariable: Sendable {
+    package let group: NetCDFGroup
+    package let varid: Int32
+    package let name: String
+    package let type: NetCDFType
+    package let dimensionNames: [String]
+    package let shape: [Int]
+    package var count: Int { shape.reduce(1, *) }
 }
 
 /// A NetCDF-4 file, opened for reading or created for writing. All calls are serialised.
-final class NetCDFFile: @unchecked Sendable {
-    let path: String
+package final class NetCDFFile: @unchecked Sendable {
+    package let path: String
     private var ncid: Int32 = -1
     private var isOpen = false
 
     private init(path: String) { self.path = path }
 
     /// Opens an existing NetCDF (3 or 4) file read-only.
-    static func open(_ path: String) throws -> NetCDFFile {
-        try FileChecks.requireNonEmptyFile(path)
+    package static func open(_ path: String) throws -> NetCDFFile {
+        try FileAccess.requireNonEmptyFile(path)
         do {
             return try open(path, mode: NC_NOWRITE)
         } catch NeuroIOError.netcdf(_, _, let message) {
@@ -74,7 +74,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// Opens an existing NetCDF-4 file for adding groups, variables and attributes.
-    static func openForWriting(_ path: String) throws -> NetCDFFile {
+    package static func openForWriting(_ path: String) throws -> NetCDFFile {
         try open(path, mode: NC_WRITE)
     }
 
@@ -88,7 +88,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// Creates a new NetCDF-4 file at `path`, replacing what is there (callers write to a temporary path).
-    static func create(_ path: String) throws -> NetCDFFile {
+    package static func create(_ path: String) throws -> NetCDFFile {
         let file = NetCDFFile(path: path)
         var id: Int32 = -1
         try file.check(nativeIOLock.withLock { nc_create(path, NC_NETCDF4 | NC_CLOBBER, &id) }, "nc_create")
@@ -100,19 +100,19 @@ final class NetCDFFile: @unchecked Sendable {
     deinit { if isOpen { _ = nativeIOLock.withLock { nc_close(ncid) } } }
 
     /// Flushes and closes the file; throws if the data could not be written.
-    func close() throws {
+    package func close() throws {
         guard isOpen else { return }
         isOpen = false
         try check(nativeIOLock.withLock { nc_close(ncid) }, "nc_close")
     }
 
     /// The root group.
-    var root: NetCDFGroup { NetCDFGroup(ncid: ncid, name: "/") }
+    package var root: NetCDFGroup { NetCDFGroup(ncid: ncid, name: "/") }
 
     // MARK: - Reading structure
 
     /// Sub-groups of `group`, in file order.
-    func groups(in group: NetCDFGroup) throws -> [NetCDFGroup] {
+    package func groups(in group: NetCDFGroup) throws -> [NetCDFGroup] {
         try nativeIOLock.withLock {
             var n: Int32 = 0
             try check(nc_inq_grps(group.ncid, &n, nil), "nc_inq_grps")
@@ -130,12 +130,12 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// The sub-group called `name`, or nil.
-    func group(named name: String, in parent: NetCDFGroup) throws -> NetCDFGroup? {
+    package func group(named name: String, in parent: NetCDFGroup) throws -> NetCDFGroup? {
         try groups(in: parent).first { $0.name == name }
     }
 
     /// Names of the variables in `group`.
-    func variableNames(in group: NetCDFGroup) throws -> [String] {
+    package func variableNames(in group: NetCDFGroup) throws -> [String] {
         try nativeIOLock.withLock {
             var n: Int32 = 0
             try check(nc_inq_varids(group.ncid, &n, nil), "nc_inq_varids")
@@ -150,7 +150,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// The variable `name` in `group`, or nil when absent.
-    func variable(_ name: String, in group: NetCDFGroup) throws -> NetCDFVariable? {
+    package func variable(_ name: String, in group: NetCDFGroup) throws -> NetCDFVariable? {
         try nativeIOLock.withLock {
             var varid: Int32 = 0
             guard nc_inq_varid(group.ncid, name, &varid) == NC_NOERR else { return nil }
@@ -174,7 +174,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// The variable `name` in `group`, or a ``NeuroIOError/missingKey(_:key:available:)`` error.
-    func requireVariable(_ name: String, in group: NetCDFGroup) throws -> NetCDFVariable {
+    package func requireVariable(_ name: String, in group: NetCDFGroup) throws -> NetCDFVariable {
         if let v = try variable(name, in: group) { return v }
         throw NeuroIOError.missingKey(path, key: "variable '\(name)' in group '\(group.name)'",
                                       available: (try? variableNames(in: group)) ?? [])
@@ -183,7 +183,7 @@ final class NetCDFFile: @unchecked Sendable {
     // MARK: - Reading values
 
     /// All values of a numeric variable converted to Double, in C order.
-    func readDoubles(_ v: NetCDFVariable) throws -> [Double] {
+    package func readDoubles(_ v: NetCDFVariable) throws -> [Double] {
         guard v.type.isNumeric else {
             throw NeuroIOError.badValue(path, field: v.name, detail: "expected a numeric variable")
         }
@@ -194,7 +194,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// Values of a numeric variable along its first dimension, rows `rows`.
-    func readDoubles(_ v: NetCDFVariable, rows: Range<Int>) throws -> [Double] {
+    package func readDoubles(_ v: NetCDFVariable, rows: Range<Int>) throws -> [Double] {
         var start = [Int](repeating: 0, count: v.shape.count)
         var count = v.shape
         start[0] = rows.lowerBound
@@ -207,7 +207,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// All values of a string variable: `NC_STRING`, or `NC_CHAR` whose last dimension is the string length.
-    func readStrings(_ v: NetCDFVariable) throws -> [String] {
+    package func readStrings(_ v: NetCDFVariable) throws -> [String] {
         switch v.type {
         case .string:
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: v.count)
@@ -231,7 +231,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// A text attribute of a variable (or of the group when `variable` is nil), or nil when absent.
-    func textAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> String? {
+    package func textAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> String? {
         nativeIOLock.withLock {
             let varid = variable?.varid ?? NC_GLOBAL
             var type: nc_type = 0
@@ -254,7 +254,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// A numeric attribute converted to Double, or nil when absent or not numeric.
-    func numericAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> [Double]? {
+    package func numericAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> [Double]? {
         nativeIOLock.withLock {
             let varid = variable?.varid ?? NC_GLOBAL
             var type: nc_type = 0
@@ -268,7 +268,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// True when the attribute is stored as an integer type.
-    func isIntegerAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> Bool {
+    package func isIntegerAttribute(_ name: String, of variable: NetCDFVariable? = nil, in group: NetCDFGroup) -> Bool {
         nativeIOLock.withLock {
             var type: nc_type = 0
             var length = 0
@@ -278,7 +278,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// Names of the attributes of a variable (or of the group).
-    func attributeNames(of variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws -> [String] {
+    package func attributeNames(of variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws -> [String] {
         try nativeIOLock.withLock {
             let varid = variable?.varid ?? NC_GLOBAL
             var n: Int32 = 0
@@ -298,7 +298,7 @@ final class NetCDFFile: @unchecked Sendable {
     // MARK: - Writing
 
     /// Creates a sub-group.
-    func defineGroup(_ name: String, in parent: NetCDFGroup) throws -> NetCDFGroup {
+    package func defineGroup(_ name: String, in parent: NetCDFGroup) throws -> NetCDFGroup {
         var id: Int32 = 0
         try check(nativeIOLock.withLock { nc_def_grp(parent.ncid, name, &id) }, "nc_def_grp(\(name))")
         return NetCDFGroup(ncid: id, name: name)
@@ -306,14 +306,14 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// Creates a dimension and returns its id.
     @discardableResult
-    func defineDimension(_ name: String, length: Int, in group: NetCDFGroup) throws -> Int32 {
+    package func defineDimension(_ name: String, length: Int, in group: NetCDFGroup) throws -> Int32 {
         var id: Int32 = 0
         try check(nativeIOLock.withLock { nc_def_dim(group.ncid, name, length, &id) }, "nc_def_dim(\(name))")
         return id
     }
 
     /// Creates a variable over existing dimensions (looked up by name), optionally deflated and chunked.
-    func defineVariable(_ name: String, type: NetCDFType, dimensions: [String], in group: NetCDFGroup,
+    package func defineVariable(_ name: String, type: NetCDFType, dimensions: [String], in group: NetCDFGroup,
                         deflate: Int32? = nil, chunks: [Int]? = nil) throws -> NetCDFVariable {
         try nativeIOLock.withLock {
             var dimids: [Int32] = []
@@ -344,7 +344,7 @@ final class NetCDFFile: @unchecked Sendable {
 
     /// Makes NaN the fill value of a float variable (`_FillValue`): what readers see where nothing was
     /// written.
-    func setNaNFill(_ v: NetCDFVariable) throws {
+    package func setNaNFill(_ v: NetCDFVariable) throws {
         try nativeIOLock.withLock {
             switch v.type {
             case .float:
@@ -360,7 +360,7 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// Writes a text attribute on a variable, or on the group when `variable` is nil.
-    func putAttribute(_ name: String, text: String, on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
+    package func putAttribute(_ name: String, text: String, on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
         let bytes = Array(text.utf8)
         try check(nativeIOLock.withLock {
             nc_put_att_text(group.ncid, variable?.varid ?? NC_GLOBAL, name, bytes.count, bytes.map { CChar(bitPattern: $0) })
@@ -368,21 +368,21 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// Writes a double (array) attribute.
-    func putAttribute(_ name: String, doubles: [Double], on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
+    package func putAttribute(_ name: String, doubles: [Double], on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
         try check(nativeIOLock.withLock {
             nc_put_att_double(group.ncid, variable?.varid ?? NC_GLOBAL, name, nc_type(NC_DOUBLE), doubles.count, doubles)
         }, "nc_put_att_double(\(name))")
     }
 
     /// Writes a 32-bit integer (array) attribute.
-    func putAttribute(_ name: String, integers: [Int32], on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
+    package func putAttribute(_ name: String, integers: [Int32], on variable: NetCDFVariable? = nil, in group: NetCDFGroup) throws {
         try check(nativeIOLock.withLock {
             nc_put_att_int(group.ncid, variable?.varid ?? NC_GLOBAL, name, nc_type(NC_INT), integers.count, integers)
         }, "nc_put_att_int(\(name))")
     }
 
     /// Writes an attribute of any ``AttributeValue`` kind.
-    func put(_ key: String, _ value: AttributeValue, on variable: NetCDFVariable?, in group: NetCDFGroup) throws {
+    package func put(_ key: String, _ value: AttributeValue, on variable: NetCDFVariable?, in group: NetCDFGroup) throws {
         switch value {
         case .text(let s): try putAttribute(key, text: s, on: variable, in: group)
         case .number(let d): try putAttribute(key, doubles: [d], on: variable, in: group)
@@ -392,14 +392,14 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// Writes all values of a numeric variable (converted by netCDF to the variable's type).
-    func write(_ values: [Double], to v: NetCDFVariable) throws {
+    package func write(_ values: [Double], to v: NetCDFVariable) throws {
         guard !values.isEmpty else { return }
         precondition(values.count == v.count, "write: \(values.count) values for variable \(v.name) of \(v.count)")
         try check(nativeIOLock.withLock { nc_put_var_double(v.group.ncid, v.varid, values) }, "nc_put_var_double(\(v.name))")
     }
 
     /// Writes rows `start..<start+rows` along the first dimension of a numeric variable.
-    func write(_ values: [Double], to v: NetCDFVariable, startRow: Int) throws {
+    package func write(_ values: [Double], to v: NetCDFVariable, startRow: Int) throws {
         guard !values.isEmpty else { return }
         let rowSize = v.shape.dropFirst().reduce(1, *)
         var start = [Int](repeating: 0, count: v.shape.count)
@@ -411,14 +411,14 @@ final class NetCDFFile: @unchecked Sendable {
     }
 
     /// Writes booleans as 0/1 bytes.
-    func write(_ flags: [Bool], to v: NetCDFVariable) throws {
+    package func write(_ flags: [Bool], to v: NetCDFVariable) throws {
         guard !flags.isEmpty else { return }
         let bytes: [Int8] = flags.map { $0 ? 1 : 0 }
         try check(nativeIOLock.withLock { nc_put_var_schar(v.group.ncid, v.varid, bytes) }, "nc_put_var_schar(\(v.name))")
     }
 
     /// Writes the values of a string variable.
-    func write(_ strings: [String], to v: NetCDFVariable) throws {
+    package func write(_ strings: [String], to v: NetCDFVariable) throws {
         guard !strings.isEmpty else { return }
         var cStrings = strings.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }

@@ -3,7 +3,7 @@ import Foundation
 import NeuroCore
 
 /// Owns one HDF5 identifier and closes it when the last reference goes away.
-final class HDF5Handle: @unchecked Sendable {
+package final class HDF5Handle: @unchecked Sendable {
     let id: hid_t
     private let close: (hid_t) -> herr_t
 
@@ -19,18 +19,18 @@ final class HDF5Handle: @unchecked Sendable {
 ///
 /// Objects are reached by absolute path (`/processing/ophys/Fluorescence`). Every failure becomes a
 /// ``NeuroIOError`` naming the file; HDF5's own error printing is silenced.
-final class HDF5File: @unchecked Sendable {
+package final class HDF5File: @unchecked Sendable {
     /// The path the file was opened from (used in error messages).
-    let path: String
-    let handle: HDF5Handle
+    package let path: String
+    package let handle: HDF5Handle
 
     /// Opens `path` read-only, or for writing into existing datasets (the common-format writer's
     /// compressed chunks).
-    init(path: String, writable: Bool = false) throws {
+    package init(path: String, writable: Bool = false) throws {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         self.path = path
-        try FileChecks.requireNonEmptyFile(path)
+        try FileAccess.requireNonEmptyFile(path)
         nt_H5_silence_errors()
         guard nt_H5_is_hdf5(path) > 0 else {
             throw NeuroIOError.corrupt(path, detail: "not an HDF5 file (no HDF5 signature)")
@@ -43,7 +43,7 @@ final class HDF5File: @unchecked Sendable {
     }
 
     /// True when `path` names an object (group or dataset) in the file.
-    func exists(_ objectPath: String) -> Bool {
+    package func exists(_ objectPath: String) -> Bool {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         nt_H5_silence_errors()
@@ -56,7 +56,7 @@ final class HDF5File: @unchecked Sendable {
     }
 
     /// The group or dataset at `objectPath`.
-    func object(at objectPath: String) throws -> HDF5Object {
+    package func object(at objectPath: String) throws -> HDF5Object {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         guard exists(objectPath) else {
@@ -70,7 +70,7 @@ final class HDF5File: @unchecked Sendable {
     }
 
     /// The group at `objectPath` (`/` for the root).
-    func group(at objectPath: String) throws -> HDF5Group {
+    package func group(at objectPath: String) throws -> HDF5Group {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         guard case .group(let g) = try object(at: objectPath) else {
@@ -80,7 +80,7 @@ final class HDF5File: @unchecked Sendable {
     }
 
     /// The dataset at `objectPath`.
-    func dataset(at objectPath: String) throws -> HDF5Dataset {
+    package func dataset(at objectPath: String) throws -> HDF5Dataset {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         guard case .dataset(let d) = try object(at: objectPath) else {
@@ -91,7 +91,7 @@ final class HDF5File: @unchecked Sendable {
 }
 
 /// A group or a dataset.
-enum HDF5Object {
+package enum HDF5Object {
     case group(HDF5Group)
     case dataset(HDF5Dataset)
 
@@ -108,7 +108,7 @@ enum HDF5Object {
     }
 
     /// The object's absolute path in its file.
-    var name: String {
+    package var name: String {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         switch self {
@@ -119,14 +119,14 @@ enum HDF5Object {
 }
 
 /// Attribute access shared by groups and datasets.
-protocol HDF5Attributed {
+package protocol HDF5Attributed {
     var handle: HDF5Handle { get }
     var file: HDF5File { get }
 }
 
 extension HDF5Attributed {
     /// The object's absolute path.
-    var name: String {
+    package var name: String {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         let n = H5Iget_name(handle.id, nil, 0)
@@ -136,7 +136,7 @@ extension HDF5Attributed {
         return String(cBuffer: buffer)
     }
 
-    func hasAttribute(_ attribute: String) -> Bool {
+    package func hasAttribute(_ attribute: String) -> Bool {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         nt_H5_silence_errors()
@@ -162,7 +162,7 @@ extension HDF5Attributed {
     }
 
     /// A string attribute (fixed or variable length), or nil when absent or not a string.
-    func stringAttribute(_ attribute: String) -> String? {
+    package func stringAttribute(_ attribute: String) -> String? {
         withAttribute(attribute, classes: [H5T_STRING]) { attr, type, space in
             let count = max(1, Int(H5Sget_simple_extent_npoints(space)))
             if H5Tis_variable_str(type) > 0 {
@@ -183,7 +183,7 @@ extension HDF5Attributed {
     }
 
     /// A numeric attribute's values converted to Double, or nil.
-    func numericAttribute(_ attribute: String) -> [Double]? {
+    package func numericAttribute(_ attribute: String) -> [Double]? {
         withAttribute(attribute, classes: [H5T_FLOAT, H5T_INTEGER]) { attr, _, space in
             var values = [Double](repeating: 0, count: max(1, Int(H5Sget_simple_extent_npoints(space))))
             guard H5Aread(attr, nt_H5T_NATIVE_DOUBLE(), &values) >= 0 else { return nil }
@@ -192,7 +192,7 @@ extension HDF5Attributed {
     }
 
     /// The object an object-reference attribute points to (NWB's `table` attribute, for example).
-    func referenceAttribute(_ attribute: String) throws -> HDF5Object? {
+    package func referenceAttribute(_ attribute: String) throws -> HDF5Object? {
         try withAttribute(attribute, classes: [H5T_REFERENCE]) { attr, _, _ in
             var ref: hobj_ref_t = 0
             guard H5Aread(attr, nt_H5T_STD_REF_OBJ(), &ref) >= 0 else {
@@ -218,12 +218,12 @@ extension HDF5File {
 }
 
 /// An HDF5 group.
-struct HDF5Group: HDF5Attributed {
-    let handle: HDF5Handle
-    let file: HDF5File
+package struct HDF5Group: HDF5Attributed {
+    package let handle: HDF5Handle
+    package let file: HDF5File
 
     /// Names of the links in the group, in creation or name order (HDF5's default index).
-    func childNames() throws -> [String] {
+    package func childNames() throws -> [String] {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         var info = H5G_info_t()
@@ -242,7 +242,7 @@ struct HDF5Group: HDF5Attributed {
     }
 
     /// The child object `childName`.
-    func child(_ childName: String) throws -> HDF5Object {
+    package func child(_ childName: String) throws -> HDF5Object {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         let prefix = name == "/" ? "" : name
@@ -251,17 +251,17 @@ struct HDF5Group: HDF5Attributed {
 }
 
 /// The element type of a dataset, as far as neurotool cares.
-enum HDF5ElementClass: Equatable {
+package enum HDF5ElementClass: Equatable {
     case float, integer, string, reference, other
 }
 
 /// An HDF5 dataset.
-struct HDF5Dataset: HDF5Attributed {
-    let handle: HDF5Handle
-    let file: HDF5File
+package struct HDF5Dataset: HDF5Attributed {
+    package let handle: HDF5Handle
+    package let file: HDF5File
 
     /// Dimensions, slowest-varying first (C order, as h5py shows them).
-    var shape: [Int] {
+    package var shape: [Int] {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         let space = H5Dget_space(handle.id)
@@ -274,9 +274,9 @@ struct HDF5Dataset: HDF5Attributed {
     }
 
     /// Number of elements.
-    var count: Int { shape.reduce(1, *) }
+    package var count: Int { shape.reduce(1, *) }
 
-    var elementClass: HDF5ElementClass {
+    package var elementClass: HDF5ElementClass {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         let type = H5Dget_type(handle.id)
@@ -291,7 +291,7 @@ struct HDF5Dataset: HDF5Attributed {
     }
 
     /// All values converted to Double, in C order.
-    func readDoubles() throws -> [Double] {
+    package func readDoubles() throws -> [Double] {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         guard elementClass == .float || elementClass == .integer else {
@@ -309,7 +309,7 @@ struct HDF5Dataset: HDF5Attributed {
     }
 
     /// Rows `rows` along the first dimension (all of the others), converted to Double, in C order.
-    func readDoubles(rows: Range<Int>) throws -> [Double] {
+    package func readDoubles(rows: Range<Int>) throws -> [Double] {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         let dims = shape
@@ -338,7 +338,7 @@ struct HDF5Dataset: HDF5Attributed {
     }
 
     /// All values of a string dataset (fixed or variable length, ASCII or UTF-8).
-    func readStrings() throws -> [String] {
+    package func readStrings() throws -> [String] {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         let type = H5Dget_type(handle.id)
@@ -373,7 +373,7 @@ struct HDF5Dataset: HDF5Attributed {
     }
 
     /// The objects an object-reference dataset points to, in C order (MATLAB cells, NWB regions).
-    func readReferences() throws -> [HDF5Object] {
+    package func readReferences() throws -> [HDF5Object] {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         guard elementClass == .reference else {
@@ -390,7 +390,7 @@ struct HDF5Dataset: HDF5Attributed {
 
 extension HDF5Dataset {
     /// The chunk dimensions (nil for a contiguous dataset).
-    var chunkShape: [Int]? {
+    package var chunkShape: [Int]? {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         let plist = H5Dget_create_plist(handle.id)
@@ -406,7 +406,7 @@ extension HDF5Dataset {
 
     /// Writes one chunk that has already been through the dataset's whole filter pipeline (its bytes
     /// exactly as stored), at the element offset `offset` (a multiple of the chunk shape).
-    func writeFilteredChunk(offset: [Int], bytes: [UInt8]) throws {
+    package func writeFilteredChunk(offset: [Int], bytes: [UInt8]) throws {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         var start = offset.map { hsize_t($0) }

@@ -1,4 +1,6 @@
 import Foundation
+import NeuroCore
+import NeuroNative
 
 /// Writes NumPy `.npy` files (format 1.0, little-endian, C order), atomically like every output.
 public enum NPYWriter {

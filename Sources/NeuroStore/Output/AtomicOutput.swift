@@ -1,4 +1,6 @@
 import Foundation
+import NeuroCore
+import NeuroNative
 
 /// An output file that appears at its path only when complete.
 ///

@@ -11,25 +11,33 @@ import NeuroCore
 /// Chunks hold `chunkRows` samples of one channel. A chunk whose samples are all NaN is not produced
 /// at all: the variables' fill value is NaN, so readers see NaN there, and channels that were not
 /// recorded cost neither time nor space.
-struct ChunkCompressor {
-    let chunkRows: Int
-    let columns: Int
-    let precision: CommonFormat.Precision
-    let level: Int32
+package struct ChunkCompressor {
+    package let chunkRows: Int
+    package let columns: Int
+    /// Bytes per stored sample: 4 (float32) or 8 (float64).
+    package let elementSize: Int
+    package let level: Int32
 
-    var elementSize: Int { precision == .float32 ? 4 : 8 }
+    /// Chunks of `chunkRows` samples of one of `columns` channels, `elementSize` bytes a sample,
+    /// deflated at `level`.
+    package init(chunkRows: Int, columns: Int, elementSize: Int, level: Int32) {
+        self.chunkRows = chunkRows
+        self.columns = columns
+        self.elementSize = elementSize
+        self.level = level
+    }
 
     /// One stored chunk: which rows-chunk (relative to the block) and channel, and its bytes.
-    struct Chunk {
-        var rowChunk: Int
-        var channel: Int
-        var bytes: [UInt8]
+    package struct Chunk {
+        package var rowChunk: Int
+        package var channel: Int
+        package var bytes: [UInt8]
     }
 
     /// The stored chunks of rows `rows` of `block` (a whole number of row chunks, or the end of the
     /// recording), skipping all-NaN chunks; a last partial chunk is padded with zeros to the full
     /// chunk shape, as HDF5 stores edge chunks.
-    func compress(_ block: Matrix, rows: Range<Int>) -> [Chunk] {
+    package func compress(_ block: Matrix, rows: Range<Int>) -> [Chunk] {
         precondition(block.columns == columns, "compress: block has \(block.columns) columns, chunks \(columns)")
         let rowChunks = (rows.count + chunkRows - 1) / chunkRows
         let count = rowChunks * columns
@@ -54,7 +62,7 @@ struct ChunkCompressor {
     }
 
     /// Rows `rows` of `block`, channel by channel.
-    static func transpose(_ block: Matrix, rows: Range<Int>) -> [Double] {
+    package static func transpose(_ block: Matrix, rows: Range<Int>) -> [Double] {
         let n = rows.count, c = block.columns, tile = 64
         var out = [Double](repeating: 0, count: n * c)
         block.values.withUnsafeBufferPointer { src in

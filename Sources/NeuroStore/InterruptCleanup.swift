@@ -1,4 +1,6 @@
 import Foundation
+import NeuroCore
+import NeuroNative
 
 /// Temporary output files to delete when the process is interrupted (Ctrl-C, `kill`), so that an
 /// interrupted run leaves nothing behind, as a failed one does.
@@ -6,13 +8,13 @@ import Foundation
 /// Paths are kept as C strings in fixed slots, because a signal handler may only call async-signal-safe
 /// functions (`unlink`, `_exit`) and must not allocate.
 public enum InterruptCleanup {
-    static let capacity = 16
+    package static let capacity = 16
     nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
         let p = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
         p.initialize(repeating: nil, count: capacity)
         return p
     }()
-    static let lock = NSLock()
+    package static let lock = NSLock()
 
     /// Installs handlers for SIGINT and SIGTERM that delete the registered files and exit with 128 + signal.
     public static func install() {
@@ -34,7 +36,7 @@ public enum InterruptCleanup {
     }
 
     /// Remembers `path` for deletion on interrupt; returns the slot to pass to ``unregister(_:)``.
-    static func register(_ path: String) -> Int? {
+    package static func register(_ path: String) -> Int? {
         lock.withLock {
             guard let i = (0..<capacity).first(where: { slots[$0] == nil }) else { return nil }
             slots[i] = strdup(path)
@@ -43,7 +45,7 @@ public enum InterruptCleanup {
     }
 
     /// Forgets a path (it was renamed into place or deleted).
-    static func unregister(_ slot: Int?) {
+    package static func unregister(_ slot: Int?) {
         guard let slot else { return }
         lock.withLock {
             let p = slots[slot]
