@@ -219,13 +219,31 @@ struct Homogenize: ParsableCommand {
                                           provenance: Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText()),
                                           otherInputs: otherInputs,
                                           progress: TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0))
-        } catch HomogenizeError.resamplerNotApplicable(let file, let name, let modality) {
-            let applicable = OutputGrid.Resampler.allCases.filter { var g = OutputGrid(); g.resampler = $0; return g.applies(to: modality) }
-            throw CommandFailure("\(file): --resampler \(name) does not apply to \(modality == .calcium ? "calcium-imaging" : "EEG/MEG") recordings (use \(applicable.map(\.rawValue).joined(separator: ", ")))")
+        } catch {
+            throw Self.commandError(error)
         }
         if !quiet { for line in summary.skipped + summary.warnings { printError("warning: \(line)") } }
         if !quiet {
             print("wrote \(output): \(summary.written.count) recordings (\(summary.skipped.count) skipped)")
+        }
+    }
+}
+
+extension Homogenize {
+    /// A library error as the user should read it: with the option that changes the outcome.
+    static func commandError(_ error: any Error) -> any Error {
+        switch error {
+        case HomogenizeError.resamplerNotApplicable(let file, let name, let modality):
+            let applicable = OutputGrid.Resampler.allCases.filter { var g = OutputGrid(); g.resampler = $0; return g.applies(to: modality) }
+            return CommandFailure("\(file): --resampler \(name) does not apply to \(modality == .calcium ? "calcium-imaging" : "EEG/MEG") recordings (use \(applicable.map(\.rawValue).joined(separator: ", ")))")
+        case let error as RecordingError:
+            switch error.problem {
+            case .nanRun: return CommandFailure("\(error); use --nan-policy drop to mark such channels as not recorded")
+            case .nonPositiveBaseline: return CommandFailure("\(error); use --normalize zscore or none")
+            default: return error
+            }
+        default:
+            return error
         }
     }
 }

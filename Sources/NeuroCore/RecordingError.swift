@@ -19,6 +19,8 @@ public struct RecordingError: Error, CustomStringConvertible, Equatable, Sendabl
         case nanRun(channel: String, start: Int, length: Int, limit: Int)
         case infiniteValue(channel: String, index: Int)
         case tooFewSamplesForResampling(samples: Int)
+        /// ΔF/F of a channel whose baseline (F₀) is not positive, as data already normalised have.
+        case nonPositiveBaseline(channel: String, baseline: Double)
         case invalidParameter(String)
     }
 
@@ -48,12 +50,13 @@ extension RecordingError.Problem {
         case let .nonMonotonicTimestamps(index, previous, value):
             return "timestamps are not strictly increasing at sample \(index) (\(previous) s then \(value) s)"
         case let .nanRun(channel, start, length, limit):
-            return "channel '\(channel)' has a run of \(length) NaN samples from sample \(start) (limit \(limit)); "
-                + "use --nan-policy drop to mark such channels as not recorded"
+            return "channel '\(channel)' has a run of \(length) NaN samples from sample \(start) (limit \(limit))"
         case let .infiniteValue(channel, index):
             return "channel '\(channel)' has an infinite value at sample \(index)"
         case let .tooFewSamplesForResampling(samples):
             return "only \(samples) samples, too few to resample"
+        case let .nonPositiveBaseline(channel, baseline):
+            return "channel '\(channel)': ΔF/F baseline is \(baseline) ≤ 0 (data already normalised?)"
         case let .invalidParameter(text):
             return text
         }

@@ -120,7 +120,7 @@ public enum RecordingProcessor {
                 let (offset, scale) = try options.calcium.normalization.parameters(resampled.data.column(k))
                 plan.append((c, k, offset, scale))
             } catch Normalization.Failure.nonPositiveBaseline(let f0) {
-                throw fail(.invalidParameter("channel '\(mapping.channels[c].name)': ΔF/F baseline is \(f0) ≤ 0 (data already normalised? use --normalize zscore or none)"))
+                throw fail(.nonPositiveBaseline(channel: mapping.channels[c].name, baseline: f0))
             }
             recorded[c] = true
         }

@@ -73,6 +73,29 @@ struct RobustnessTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["fast.csv"])
     }
 
+    @Test("library errors reach the user with the option that changes the outcome, in one line")
+    func errorsNameTheFlag() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var lines = try String(contentsOfFile: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        for i in 100..<200 {
+            var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[3] = "nan"
+            lines[i] = fields.joined(separator: ",")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/worm1.csv", atomically: true, encoding: .utf8)
+        let channel = String(lines[0].split(separator: ",")[3])
+        let nan = try TestSupport.neurotool(["homogenize", "\(dir)/worm1.csv", "-o", "\(dir)/out.nc"])
+        #expect(nan.status != 0)
+        #expect(nan.stderr == "Error: \(dir)/worm1.csv: recording 'worm1': channel '\(channel)' has a run of 100 NaN samples from sample 99 (limit \(Int(0.05 * Double(lines.count - 1)))); use --nan-policy drop to mark such channels as not recorded\n", "\(nan.stderr)")
+        let fft = try TestSupport.neurotool(["homogenize", "\(dir)/worm1.csv", "-o", "\(dir)/out.nc", "--resampler", "fft"])
+        #expect(fft.status != 0)
+        #expect(fft.stderr == "Error: \(dir)/worm1.csv: --resampler fft does not apply to calcium-imaging recordings (use auto, linear, cubic, reference, polyphase)\n", "\(fft.stderr)")
+        let linear = try TestSupport.neurotool(["homogenize", TestSupport.path("Datasets/eeg/test.edf"), "-o", "\(dir)/out.nc", "--resampler", "linear"])
+        #expect(linear.status != 0 && linear.stderr.contains("--resampler linear does not apply to EEG/MEG recordings (use auto, polyphase, fft)"), "\(linear.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["worm1.csv"])
+    }
+
     @Test("an impossible .npy shape is a clear error")
     func npyShapeOverflow() throws {
         let dir = try TestSupport.temporaryDirectory()
