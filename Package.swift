@@ -52,13 +52,23 @@ let package = Package(
 
         .target(name: "NeuroTensor", dependencies: ["NeuroCore", "NeuroLinAlg"]),
         .target(name: "NeuroGraph", dependencies: ["NeuroCore"]),
-        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport", "CVectorMath"]),
-        .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroSpectral",
-                                                  .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroIO", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),
+        /// The end of every analysis pipeline: provenance parameters, run context, writing the file and the report page.
+        .target(name: "NeuroPipeline", dependencies: ["NeuroCore", "NeuroReport"]),
+        /// GLM-HMM algorithms (pure): history bases, emissions, HMM inference, EM fitting, evaluation, simulation, state matching.
+        .target(name: "NeuroHMM", dependencies: ["NeuroCore", "NeuroLinAlg", "CVectorMath"]),
+        /// The `glmhmm` analysis: input, model selection, alignment, connectome comparison, output file and report page.
+        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroHMM", "NeuroIO", "NeuroPipeline", "NeuroReport"]),
+        /// Frequency-tagging algorithms (pure): epoched data, spectra, tag statistics, the HFTP test, RSA.
+        .target(name: "NeuroTagging", dependencies: ["NeuroCore", "NeuroLinAlg", "NeuroSpectral",
+                                                     .product(name: "Numerics", package: "swift-numerics")]),
+        /// The `ftag` analysis: input, tag tests, levels, RSA comparison, output file and report page.
+        .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroIO", "NeuroPipeline", "NeuroReport", "NeuroTagging"]),
+        /// The `ntf` analysis of NeuroTensor: tensors from files, ensembles, communities, output file and report page.
+        .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroIO", "NeuroLinAlg", "NeuroPipeline", "NeuroReport", "NeuroTensor"]),
         /// The command-line interface: argument parsing only, calling the libraries.
         .target(name: "NeuroCLI", dependencies: [
-            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroFTag", "NeuroGLMHMM", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF", "NeuroReport", "NeuroTensor",
+            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroFTag", "NeuroGLMHMM", "NeuroHMM", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF",
+            "NeuroPipeline", "NeuroReport", "NeuroTagging", "NeuroTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "neurotool", dependencies: ["NeuroCLI"]),
@@ -71,10 +81,10 @@ let package = Package(
         .testTarget(name: "NeuroDSPTests", dependencies: ["NeuroDSP", "NeuroTestSupport"]),
         .testTarget(name: "NeuroIOTests", dependencies: ["NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroHomogenizeTests", dependencies: ["NeuroHomogenize", "NeuroIO", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroFTagTests", dependencies: ["NeuroFTag", "NeuroIO", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroGLMHMMTests", dependencies: ["NeuroGLMHMM", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroFTagTests", dependencies: ["NeuroFTag", "NeuroTagging", "NeuroPipeline", "NeuroIO", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroGLMHMMTests", dependencies: ["NeuroGLMHMM", "NeuroHMM", "NeuroPipeline", "NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroGraphTests", dependencies: ["NeuroGraph", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroNTFTests", dependencies: ["NeuroNTF", "NeuroGraph", "NeuroIO", "NeuroTensor", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroNTFTests", dependencies: ["NeuroNTF", "NeuroPipeline", "NeuroGraph", "NeuroIO", "NeuroTensor", "NeuroTestSupport"]),
         .testTarget(name: "NeuroTensorTests", dependencies: ["NeuroTensor", "NeuroIO", "NeuroTestSupport"]),
         .testTarget(name: "NeuroReportTests", dependencies: ["NeuroReport", "NeuroTestSupport"]),
         .testTarget(name: "NeuroCLITests", dependencies: ["NeuroCLI", "NeuroIO", "NeuroTestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroHMM
 import NeuroIO
 
 /// One row of the model-selection table.
