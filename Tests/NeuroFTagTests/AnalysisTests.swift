@@ -16,7 +16,7 @@ struct FTagAnalysisTests {
         var run = try FTagAnalysis.run(FTagConfig(input: "synthetic.npy", options: options), data: data)
         run.extras.rsa = rsa
         run.extras.conditions = (0..<rsa.count).map { "c\($0)" }
-        try run.write(to: path, context: RunContext(commandLine: "test", inputs: ["synthetic.npy"]))
+        try run.write(to: path, context: RunContext(commandLine: "test", inputs: []))
     }
 
     @Test("the RSA comparison reads another output's matrix and returns Spearman's rho over the upper triangle")

@@ -44,7 +44,7 @@ struct AnalysisTests {
         config.restarts = 1
         let first = try GLMHMMAnalysis.run(config, data: data)
         #expect(first.content.alignment == nil)
-        let context = RunContext(commandLine: "test", inputs: ["simulated.npy"])
+        let context = RunContext(commandLine: "test", inputs: [])
         try first.write(to: "\(dir)/first.nc", context: context)
         // The reference with its states swapped: the aligned fit must swap them back.
         let swapped = first.content.fit.permutingStates([1, 0])

@@ -26,7 +26,7 @@ struct NTFAnalysisTests {
         var config = NTFConfig(input: "planted.npy", ranks: [2])
         config.iterations = 200
         let first = try NTFAnalysis.run(config, data: Self.planted())
-        try first.write(to: "\(dir)/first.nc", context: RunContext(commandLine: "test", inputs: ["planted.npy"]))
+        try first.write(to: "\(dir)/first.nc", context: RunContext(commandLine: "test", inputs: []))
         let model = try NTFAnalysis.model(from: "\(dir)/first.nc", order: 3)
         #expect(model.rank == 2)
         #expect(model.weights == first.result.model.weights)
