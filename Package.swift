@@ -58,13 +58,23 @@ let package = Package(
 
         .target(name: "NeuroTensor", dependencies: ["NeuroCore", "NeuroLinAlg"]),
         .target(name: "NeuroGraph", dependencies: ["NeuroCore"]),
-        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroStore", "NeuroLinAlg", "NeuroReport", "CVectorMath"]),
-        .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroStore", "NeuroLinAlg", "NeuroReport", "NeuroSpectral",
-                                                  .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroStore", "NeuroLinAlg", "NeuroReport", "NeuroTensor"]),
+        /// The end of every analysis pipeline: provenance parameters, run context, writing the file and the report page.
+        .target(name: "NeuroPipeline", dependencies: ["NeuroCore", "NeuroReport"]),
+        /// GLM-HMM algorithms (pure): history bases, emissions, HMM inference, EM fitting, evaluation, simulation, state matching.
+        .target(name: "NeuroHMM", dependencies: ["NeuroCore", "NeuroLinAlg", "CVectorMath"]),
+        /// The `glmhmm` analysis: input, model selection, alignment, connectome comparison, output file and report page.
+        .target(name: "NeuroGLMHMM", dependencies: ["NeuroCore", "NeuroHMM", "NeuroPipeline", "NeuroStore", "NeuroReport"]),
+        /// Frequency-tagging algorithms (pure): epoched data, spectra, tag statistics, the HFTP test, RSA.
+        .target(name: "NeuroTagging", dependencies: ["NeuroCore", "NeuroLinAlg", "NeuroSpectral",
+                                                     .product(name: "Numerics", package: "swift-numerics")]),
+        /// The `ftag` analysis: input, tag tests, levels, RSA comparison, output file and report page.
+        .target(name: "NeuroFTag", dependencies: ["NeuroCore", "NeuroPipeline", "NeuroReport", "NeuroStore", "NeuroTagging"]),
+        /// The `ntf` analysis of NeuroTensor: tensors from files, ensembles, communities, output file and report page.
+        .target(name: "NeuroNTF", dependencies: ["NeuroCore", "NeuroDSP", "NeuroGraph", "NeuroLinAlg", "NeuroPipeline", "NeuroReport", "NeuroStore", "NeuroTensor"]),
         /// The command-line interface: argument parsing only, calling the libraries.
         .target(name: "NeuroCLI", dependencies: [
-            "NeuroCore", "NeuroIO", "NeuroStore", "NeuroDSP", "NeuroFTag", "NeuroGLMHMM", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF", "NeuroReport", "NeuroTensor",
+            "NeuroCore", "NeuroIO", "NeuroDSP", "NeuroFTag", "NeuroGLMHMM", "NeuroHMM", "NeuroHomogenize", "NeuroLinAlg", "NeuroNTF",
+            "NeuroPipeline", "NeuroReport", "NeuroStore", "NeuroTagging", "NeuroTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "neurotool", dependencies: ["NeuroCLI"]),
@@ -77,10 +87,10 @@ let package = Package(
         .testTarget(name: "NeuroDSPTests", dependencies: ["NeuroDSP", "NeuroTestSupport"]),
         .testTarget(name: "NeuroIOTests", dependencies: ["NeuroIO", "NeuroStore", "NeuroTestSupport"]),
         .testTarget(name: "NeuroHomogenizeTests", dependencies: ["NeuroHomogenize", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroFTagTests", dependencies: ["NeuroFTag", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroGLMHMMTests", dependencies: ["NeuroGLMHMM", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroFTagTests", dependencies: ["NeuroFTag", "NeuroTagging", "NeuroPipeline", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroGLMHMMTests", dependencies: ["NeuroGLMHMM", "NeuroHMM", "NeuroPipeline", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
         .testTarget(name: "NeuroGraphTests", dependencies: ["NeuroGraph", "NeuroTestSupport"]),
-        .testTarget(name: "NeuroNTFTests", dependencies: ["NeuroNTF", "NeuroGraph", "NeuroIO", "NeuroStore", "NeuroTensor", "NeuroTestSupport"]),
+        .testTarget(name: "NeuroNTFTests", dependencies: ["NeuroNTF", "NeuroPipeline", "NeuroGraph", "NeuroIO", "NeuroStore", "NeuroTensor", "NeuroTestSupport"]),
         .testTarget(name: "NeuroTensorTests", dependencies: ["NeuroTensor", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),
         .testTarget(name: "NeuroReportTests", dependencies: ["NeuroReport", "NeuroTestSupport"]),
         .testTarget(name: "NeuroCLITests", dependencies: ["NeuroCLI", "NeuroIO", "NeuroStore", "NeuroTestSupport"]),

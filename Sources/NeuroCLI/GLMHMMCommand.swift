@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuroCore
+import NeuroHMM
 import NeuroGLMHMM
 import NeuroIO
 import NeuroStore
@@ -18,8 +19,7 @@ struct GLMHMMCommand: ParsableCommand {
     @Argument(help: "Counts array, spike table or homogenized file.")
     var input: String
 
-    @Option(name: [.short, .customLong("output")], help: "Output NetCDF file.")
-    var output: String
+    @OptionGroup var out: OutputOptions
 
     @Option(help: "Number of states, or a range/list (e.g. 1-5) for model selection on held-out data.")
     var states: String
@@ -99,9 +99,6 @@ struct GLMHMMCommand: ParsableCommand {
     @Option(help: "Text file of neuron names, one per line (arrays and spike tables), e.g. to compare with a connectome.")
     var names: String?
 
-    @Option(help: "Also write an HTML + Markdown report with SVG figures into this directory.")
-    var report: String?
-
     @Option(help: "Report page name.")
     var name: String = "glmhmm"
 
@@ -110,9 +107,6 @@ struct GLMHMMCommand: ParsableCommand {
 
     @Flag(name: .customLong("record-timing"), help: "Write fit_seconds (the output then differs between runs).")
     var recordTiming = false
-
-    @Flag(name: .shortAndLong, help: "No progress bar or summary.")
-    var quiet = false
 
     func validate() throws {
         guard ["poisson", "bernoulli", "gaussian"].contains(emission) else { throw ValidationError("--emission must be poisson, bernoulli or gaussian") }
@@ -126,132 +120,25 @@ struct GLMHMMCommand: ParsableCommand {
         }
     }
 
-    func stateList() throws -> [Int] {
-        var out: [Int] = []
-        for part in states.split(separator: ",") {
-            let b = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            if b.count == 1, let k = b[0] { out.append(k) }
-            else if b.count == 2, let a = b[0], let c = b[1], a <= c { out += Array(a...c) }
-            else { throw ValidationError("--states: cannot read '\(part)'") }
-        }
-        return out
+    /// The run these options ask for.
+    func config() throws -> GLMHMMConfig {
+        var c = GLMHMMConfig(input: input, states: states)
+        c.emission = emission == "bernoulli" ? .bernoulli : emission == "gaussian" ? .gaussian : .poisson(Emission.PoissonLink(rawValue: link)!)
+        (c.prior, c.priorVariance, c.learnPriorVariance, c.temperature, c.adamSteps, c.learningRate, c.oneHotWarmup)
+            = (prior, priorVariance, learnPriorVariance, temperature, adamSteps, learningRate, oneHotWarmup)
+        (c.historyBins, c.raisedCosine, c.sharedBias, c.iterations, c.restarts, c.seed, c.stickiness)
+            = (historyBins, raisedCosine, sharedBias, iterations, restarts, seed, stickiness)
+        (c.testFraction, c.test, c.binWidth, c.binarize, c.connectome, c.covariates, c.names, c.alignTo)
+            = (testFraction, test, binWidth, binarize, connectome, covariates, names, alignTo)
+        c.recordings = recordings.map { $0.split(separator: ",").map(String.init) }
+        c.lengths = try lengths.map { try $0.split(separator: ",").map { guard let v = Int($0) else { throw ValidationError("--lengths: '\($0)'") }; return v } }
+        return c
     }
 
     func run() throws {
-        let grid = try stateList()
-        let priors = prior.split(separator: ",").map(String.init)
-        var options = GLMHMMOptions(states: grid[0])
-        options.emission = emission == "bernoulli" ? .bernoulli : emission == "gaussian" ? .gaussian : .poisson(Emission.PoissonLink(rawValue: link)!)
-        options.basis = raisedCosine.map { HistoryBasis.raisedCosine(count: $0, bins: historyBins) } ?? .exponential(bins: historyBins)
-        options.sharedBias = sharedBias
-        options.iterations = iterations
-        options.restarts = restarts
-        options.seed = seed
-        options.stickiness = stickiness
-        options.oneHotWarmup = max(0, oneHotWarmup)
-        var inputs = [ArrayFile.split(input).path]
-        do {
-            var data = try GLMHMMInput.load(input, binWidth: binWidth, binarize: binarize,
-                                            lengths: try lengths.map { try $0.split(separator: ",").map { guard let v = Int($0) else { throw ValidationError("--lengths: '\($0)'") }; return v } },
-                                            recordings: recordings.map { $0.split(separator: ",").map(String.init) })
-            if let names {
-                try FileChecks.requireInput(names)
-                let list = try String(contentsOfFile: names, encoding: .utf8).split(whereSeparator: \.isNewline)
-                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                guard list.count == data.names.count else {
-                    throw CommandFailure("\(names): \(list.count) names for \(data.names.count) neurons")
-                }
-                data.names = list
-                inputs.append(names)
-            }
-            if let covariates {
-                try GLMHMMInput.attachCovariates(covariates, to: &data)
-                inputs.append(ArrayFile.split(covariates).path)
-            }
-            var train = data.sequences, testSequences: [GLMHMMSequence] = []
-            if let f = testFraction {
-                (train, testSequences) = GLMHMMInput.holdOut(data, fraction: f, minimum: options.basis.lags)
-            } else if let test {
-                testSequences = try GLMHMMInput.load(test, binWidth: binWidth, binarize: binarize).sequences
-                if covariates != nil { throw CommandFailure("--covariates with --test: give held-out covariates by holding out with --test-fraction instead") }
-                inputs.append(ArrayFile.split(test).path)
-            }
-            let progress = TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0)
-            var selection: [SelectionRow] = []
-            var best: (score: Double, fit: GLMHMMFit)? = nil
-            for k in grid {
-                for p in priors {
-                    var o = options
-                    o.states = k
-                    switch p {
-                    case "gaussian": o.prior = .gaussian(variance: priorVariance, learnVariance: learnPriorVariance)
-                    case "onehot": o.prior = .onehot(temperature: temperature, steps: adamSteps, rate: learningRate)
-                    default: o.prior = .none
-                    }
-                    let fit = try GLMHMMFitter.fit(train, options: o, progress: progress)
-                    let held = testSequences.isEmpty ? nil : GLMHMMEvaluation.heldOut(fit.model, train: train, test: testSequences)
-                    selection.append(SelectionRow(states: k, prior: o.prior.name, trainLogLikelihood: fit.logLikelihoods.last ?? .nan,
-                                                  testLogLikelihood: held?.logLikelihood, bitsPerSpike: held?.bitsPerSpike))
-                    let score = held?.logLikelihood ?? (fit.objectives.last ?? -.infinity)
-                    if best == nil || score > best!.score || grid.count * priors.count == 1 { best = (score, fit) }
-                }
-            }
-            var fit = best!.fit
-            var alignment: [Int]? = nil
-            if let alignTo {
-                try FileChecks.requireInput(alignTo)
-                let (reference, neurons) = try StateMatching.signatures(ofResult: alignTo)
-                guard reference.count == fit.model.states, neurons == fit.model.neurons else {
-                    throw CommandFailure("\(alignTo): has \(reference.count) states of \(neurons) neurons; this fit has \(fit.model.states) states of \(fit.model.neurons) neurons")
-                }
-                (fit, alignment) = fit.aligned(to: reference)
-                inputs.append(alignTo)
-            }
-            let held = testSequences.isEmpty ? nil : GLMHMMEvaluation.heldOut(fit.model, train: train, test: testSequences)
-            var comparison: (prior: ConnectomeComparison.Result?, states: [ConnectomeComparison.Result])? = nil
-            var connectomeEdges: [String: [String: Double]]? = nil
-            if let connectome {
-                try FileChecks.requireInput(connectome)
-                let edges = try ConnectomeComparison.load(connectome)
-                connectomeEdges = edges
-                let known = Set(edges.keys).union(edges.values.flatMap(\.keys))
-                if let unknown = data.names.first(where: { !known.contains($0) }) {
-                    throw CommandFailure("\(connectome): neuron '\(unknown)' is not in the connectome (name neurons as the connectome does)")
-                }
-                inputs.append(connectome)
-                let n = fit.model.neurons
-                func matrix(_ value: (Int, Int) -> Double) -> Matrix {
-                    Matrix(rows: n, columns: n, values: (0..<n).flatMap { i in (0..<n).map { j in value(i, j) } })
-                }
-                var prior = fit.priorMean.map { mean in
-                    ConnectomeComparison.compare(coupling: matrix { i, j in (0..<fit.model.basis.count).reduce(0) { $0 + mean[i, 1 + j * fit.model.basis.count + $1] } },
-                                                 names: data.names, edges: edges)
-                }
-                if let oneHot = fit.oneHot {
-                    // The one-hot prior's probability of a connection, 1 − π(none).
-                    let p = oneHot.prior
-                    prior = ConnectomeComparison.compare(coupling: matrix { i, j in i == j ? 0 : 1 - p[(i * n + j) * 3 + 1] }, names: data.names, edges: edges)
-                }
-                let states = (0..<fit.model.states).map { s in
-                    ConnectomeComparison.compare(coupling: matrix { fit.model.coupling(state: s, to: $0, from: $1) }, names: data.names, edges: edges)
-                }
-                comparison = (prior, states)
-            }
-            let parameters = "states=\(states) emission=\(options.emission.name) prior=\(prior) prior_variance=\(priorVariance) learn_prior_variance=\(learnPriorVariance) onehot_warmup=\(oneHotWarmup) history=\(raisedCosine.map { "raised-cosine(\($0), \(historyBins) bins)" } ?? "exponential(\(historyBins) bins)") shared_bias=\(sharedBias) align_to=\(alignTo ?? "none") iterations=\(iterations) restarts=\(restarts) seed=\(seed) stickiness=\(stickiness) test=\(testFraction.map { "last \($0) of each sequence" } ?? test ?? "none") binarize=\(binarize.map { "\($0)" } ?? "no") covariates=\(data.sequences.first?.covariates?.columns ?? 0)"
-            let provenance = Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText())
-            var content = GLMHMMOutputFile.Content(fit: fit, data: data, train: train, heldOut: held, selection: selection, connectome: comparison)
-            content.alignment = alignment
-            try GLMHMMOutputFile.write(content, to: output, inputs: inputs, provenance: provenance, parameters: parameters, recordTiming: recordTiming)
-            if let report {
-                try GLMHMMReport.make(content, edges: connectomeEdges, provenance: provenance, parameters: parameters, inputs: inputs)
-                    .write(directory: report, name: name)
-            }
-            if !quiet {
-                print("wrote \(output): \(fit.model.states) states, train log-likelihood \(String(format: "%.2f", fit.logLikelihoods.last ?? .nan))"
-                      + (held.map { String(format: ", held-out %.4f bits/%@", $0.bitsPerSpike, options.emission == .gaussian ? "observation" : "spike") } ?? ""))
-            }
-        } catch let error as GLMHMMError {
-            throw CommandFailure("\(input): \(error)")
+        let config = try config()
+        try out.run(input: input, inputs: config.inputFiles, name: name, recordTiming: recordTiming) {
+            try GLMHMMAnalysis.run(config, progress: $0)
         }
     }
 }

@@ -19,8 +19,7 @@ struct NTFCommand: ParsableCommand {
     @Argument(help: "Homogenized file or array location.")
     var input: String
 
-    @Option(name: [.short, .customLong("output")], help: "Output NetCDF file.")
-    var output: String
+    @OptionGroup var out: OutputOptions
 
     @Option(help: "Rank (number of components).")
     var rank: Int?
@@ -109,17 +108,11 @@ struct NTFCommand: ParsableCommand {
     @Option(help: "Connectome: modularity resolution of the community search.")
     var resolution: Double = 1
 
-    @Option(help: "Also write an HTML + Markdown report with SVG figures into this directory.")
-    var report: String?
-
     @Option(help: "Report page name.")
     var name: String = "ntf"
 
     @Flag(name: .customLong("record-timing"), help: "Write fit times (fit_seconds, ensemble/seconds); the output then differs between runs.")
     var recordTiming = false
-
-    @Flag(name: .shortAndLong, help: "No progress bar or summary.")
-    var quiet = false
 
     func validate() throws {
         if rank == nil && ranks == nil { throw ValidationError("give --rank R or --ranks LIST") }
@@ -133,137 +126,47 @@ struct NTFCommand: ParsableCommand {
         if let tensor, !["trials", "connectome"].contains(tensor) { throw ValidationError("--tensor must be trials or connectome") }
     }
 
-    func parsedRanks() throws -> [Int] {
-        if let rank { return [rank] }
-        var out: [Int] = []
-        for part in ranks!.split(separator: ",") {
-            let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            if bounds.count == 1, let r = bounds[0] { out.append(r) }
-            else if bounds.count == 2, let a = bounds[0], let b = bounds[1], a <= b { out += Array(a...b) }
-            else { throw ValidationError("--ranks: cannot read '\(part)' (use 1-10 or 2,4,6)") }
-        }
-        return out
-    }
-
-    func modeList(_ text: String?, _ option: String) throws -> [Int] {
+    func modeList(_ text: String?, _ option: String) throws -> Set<Int> {
         guard let text else { return [] }
-        return try text.split(separator: ",").map {
+        return Set(try text.split(separator: ",").map {
             guard let m = Int($0.trimmingCharacters(in: .whitespaces)), m >= 0 else { throw ValidationError("\(option): '\($0)' is not a mode number") }
             return m
-        }
+        })
     }
 
-    var chosenRecordings: [String]? { recordings.map { $0.split(separator: ",").map(String.init) } }
-
-    func recipe() throws -> TensorRecipe {
-        let homogenized = NTFInput.isHomogenized(input)
-        switch tensor {
-        case nil:
-            if homogenized { throw CommandFailure("\(input) is a homogenized file: choose --tensor trials or --tensor connectome") }
-            return .array
-        case "connectome":
-            guard homogenized else { throw CommandFailure("--tensor connectome needs a homogenized calcium file (neurotool homogenize)") }
-            var options = ConnectomeOptions(window: window, step: step, minWorms: minWorms)
-            options.recordings = chosenRecordings
-            return .connectome(options)
-        default:
-            guard homogenized else { throw CommandFailure("--tensor trials needs a homogenized file (neurotool homogenize)") }
-            if epoch.hasPrefix("window:") {
-                guard let seconds = Double(epoch.dropFirst("window:".count)) else { throw ValidationError("--epoch window:SECONDS needs a number") }
-                return .trials(.windows(seconds: seconds), shiftToNonnegative: shiftNonnegative, recordings: chosenRecordings)
-            }
-            guard epoch == "events" || epoch.hasPrefix("events:") else { throw ValidationError("--epoch must be events[:LABEL] or window:SECONDS") }
-            let label = epoch.hasPrefix("events:") ? String(epoch.dropFirst("events:".count)) : nil
-            return .trials(.events(label: label, before: before, after: after), shiftToNonnegative: shiftNonnegative, recordings: chosenRecordings)
-        }
-    }
-
-    /// Factors from a file (`factor0`, …, optional `weights`): HDF5 from another tool, or an ntf output.
-    func model(from path: String, order: Int) throws -> KruskalTensor {
-        let factors = try (0..<order).map { k -> Matrix in
-            let a = try ArrayFile.read("\(path):factor\(k)")
-            guard a.shape.count == 2 else {
-                throw NeuroIOError.badValue(path, field: "factor\(k)", detail: "must be a matrix (size × rank), has shape \(a.shape)")
-            }
-            return Matrix(rows: a.shape[0], columns: a.shape[1], values: a.values)
-        }
-        let rank = factors[0].columns
-        guard factors.allSatisfy({ $0.columns == rank }) else {
-            throw NeuroIOError.badValue(path, field: "factors", detail: "have different numbers of columns")
-        }
-        let weights = (try? ArrayFile.read("\(path):weights"))?.values ?? [Double](repeating: 1, count: rank)
-        guard weights.count == rank else { throw NeuroIOError.badValue(path, field: "weights", detail: "has \(weights.count) values for rank \(rank)") }
-        return KruskalTensor(weights: weights, factors: factors)
-    }
-
-    func run() throws {
-        let ranks = try parsedRanks()
-        var cp = CPOptions(rank: ranks[0], solver: CPSolver(rawValue: solver)!)
-        cp.maxIterations = iterations
-        cp.tolerance = tol
-        cp.maxSeconds = maxTime
-        cp.seed = seed
-        cp.innerIterations = innerIterations
-        cp.fixedModes = Set(try modeList(fixedModes, "--fixed-modes"))
-        let signed = Set(try modeList(signedModes, "--signed-modes"))
+    /// The run these options ask for.
+    func config() throws -> NTFConfig {
+        var c = NTFConfig(input: input, ranks: try rank.map { [$0] } ?? integerList(ranks!, option: "--ranks", hint: " (use 1-10 or 2,4,6)"))
+        (c.solver, c.replicates, c.iterations, c.tolerance, c.maxSeconds, c.seed) = (CPSolver(rawValue: solver)!, replicates, iterations, tol, maxTime, seed)
+        (c.initFile, c.start, c.align, c.mask, c.missingNaN, c.holdout) = (initFile, NTFConfig.Start(rawValue: initMethod)!, align, mask, missingNaN, holdout)
+        (c.selectedRank, c.innerIterations, c.resolution) = (selectRank, innerIterations, resolution)
+        c.fixedModes = try modeList(fixedModes, "--fixed-modes")
+        c.signedModes = try modeList(signedModes, "--signed-modes")
         for part in (sparsity ?? "").split(separator: ",") {
             let kv = part.split(separator: ":")
             guard kv.count == 2, let m = Int(kv[0]), let v = Double(kv[1]), v >= 0 else {
                 throw ValidationError("--sparsity: '\(part)' is not MODE:VALUE")
             }
-            cp.sparsity[m] = v
+            c.sparsity[m] = v
         }
-        cp.initialization = initMethod == "nndsvd" ? .nndsvd : .random
-
-        var inputs = [input]
-        let labelled: LabelledTensor
-        do {
-            labelled = try NTFInput.load(input, recipe: try recipe(), maskLocation: mask, missingNaN: missingNaN)
-        }
-        let order = labelled.tensor.order
-        for m in cp.fixedModes.union(signed) + Array(cp.sparsity.keys) where m >= order {
-            throw CommandFailure("mode \(m) does not exist: the tensor has \(order) modes (0…\(order - 1))")
-        }
-        if !signed.isEmpty { cp.nonnegativeModes = Set(0..<order).subtracting(signed) }
-        if let mask { inputs.append(ArrayFile.split(mask).path) }
-        if let initFile {
-            let model = try model(from: initFile, order: order)
-            guard ranks == [model.rank] else {
-                throw CommandFailure("\(initFile): starting factors have rank \(model.rank), but --rank/--ranks asks for \(ranks)")
+        (c.tensor, c.recordings, c.shiftNonnegative) = (tensor.flatMap(NTFConfig.Tensor.init(rawValue:)), recordings.map { $0.split(separator: ",").map(String.init) }, shiftNonnegative)
+        (c.window, c.step, c.minWorms) = (window, step, minWorms)
+        if c.tensor == .trials && NTFInput.isHomogenized(input) {
+            if epoch.hasPrefix("window:") {
+                guard let seconds = Double(epoch.dropFirst("window:".count)) else { throw ValidationError("--epoch window:SECONDS needs a number") }
+                c.epochs = .windows(seconds: seconds)
+            } else {
+                guard epoch == "events" || epoch.hasPrefix("events:") else { throw ValidationError("--epoch must be events[:LABEL] or window:SECONDS") }
+                c.epochs = .events(label: epoch.hasPrefix("events:") ? String(epoch.dropFirst("events:".count)) : nil, before: before, after: after)
             }
-            cp.initialization = .given(model)
-            inputs.append(initFile)
         }
-        var options = NTFOptions(ranks: ranks, cp: cp)
-        if let align {
-            options.reference = try model(from: align, order: order)
-            inputs.append(align)
-        }
-        options.replicates = replicates
-        options.holdoutFraction = holdout
-        options.selectedRank = selectRank
-        options.resolution = resolution
+        return c
+    }
 
-        let parameters = "solver=\(solver) ranks=\(ranks.map(String.init).joined(separator: ",")) replicates=\(replicates) iterations=\(iterations) tol=\(tol) max_time=\(maxTime.map { "\($0)" } ?? "none") seed=\(seed) init=\(initFile == nil ? initMethod : "file") inner_iterations=\(innerIterations) holdout=\(holdout) signed_modes=\(signed.sorted().map(String.init).joined(separator: ",")) fixed_modes=\(cp.fixedModes.sorted().map(String.init).joined(separator: ",")) sparsity=\(cp.sparsity.keys.sorted().map { "\($0):\(cp.sparsity[$0]!)" }.joined(separator: ",")) missing_nan=\(missingNaN) resolution=\(resolution)"
-        let provenance = Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText())
-        let progress = TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0)
-        let result: NTFResult
-        do {
-            result = try NTFAnalysis.run(labelled, options: options, progress: progress)
-        } catch let error as TensorError {
-            progress.finish()
-            throw CommandFailure("\(input): \(error)")
-        }
-        let sources = inputs.map { ArrayFile.split($0).path }
-        try NTFOutputFile.write(result, to: output, inputs: sources, provenance: provenance, parameters: parameters, recordTiming: recordTiming)
-        if let report {
-            try NTFReport.make(result, provenance: provenance, parameters: parameters, inputs: sources).write(directory: report, name: name)
-        }
-        if !quiet {
-            let best = result.selected.best
-            print("wrote \(output): rank \(result.selected.rank), relative error \(String(format: "%.4f", best.relativeError)) after \(best.iterations) iterations (\(best.stopReason.rawValue))")
-            if let score = result.alignmentScore { print("aligned to \(align!): factor match score \(String(format: "%.3f", score))") }
-            if let report { print("report: \((report as NSString).appendingPathComponent(name + ".html"))") }
+    func run() throws {
+        let config = try config()
+        try out.run(input: input, inputs: config.inputFiles, name: name, recordTiming: recordTiming) {
+            try NTFAnalysis.run(config, progress: $0)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroTagging
 
 /// The result of a frequency-tagging analysis.
 public struct FTagResult: Sendable {
@@ -34,7 +35,7 @@ public enum FTagAnalysis {
     public static func testedFrequencies(_ data: EpochedData, options: FTagOptions)
         throws -> (frequencies: [Double], base: [Int], harmonic: [Int]) {
         guard !options.tags.isEmpty else { throw FTagError.badOption("give at least one tag frequency") }
-        guard options.harmonics >= 1 else { throw FTagError.badOption("--harmonics must be at least 1") }
+        guard options.harmonics >= 1 else { throw FTagError.tooFewHarmonics(options.harmonics) }
         let nyquist = data.rate / 2
         var frequencies: [Double] = [], base: [Int] = [], harmonic: [Int] = []
         for (i, f) in options.tags.enumerated() {

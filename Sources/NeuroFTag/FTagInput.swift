@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroTagging
 import NeuroStore
 
 /// How a continuous recording is cut into epochs.
@@ -27,7 +28,7 @@ public enum FTagInput {
             return try FTagInput.epochs(of: r, path: path, epochs: epochs, lowestTag: lowestTag)
         }
         guard let rate, rate > 0 else {
-            throw NeuroIOError.badValue(path, field: "rate", detail: "an array needs its sampling rate: give --rate HZ")
+            throw FTagInputError.rateNeeded(path)
         }
         let array = try ArrayFile.read(location)
         guard array.shape.count == 2 || array.shape.count == 3 else {
@@ -53,13 +54,13 @@ public enum FTagInput {
         case .whole:
             return try trimmed(whole, lowestTag: lowestTag, path: path)
         case .windows(let seconds):
-            guard trials == 1 else { throw NeuroIOError.badValue(path, field: "epoch", detail: "the array already has trials; drop --epoch window:") }
+            guard trials == 1 else { throw FTagInputError.arrayHasTrials(path) }
             let continuous = Matrix(rows: units, columns: samples, values: values).transposed
             return try cut(continuous, channels: whole.channels, positions: nil, groups: groupLabels, rate: rate,
                            starts: Array(stride(from: 0, through: samples - Int((seconds * rate).rounded()), by: max(Int((seconds * rate).rounded()), 1))),
                            length: Int((seconds * rate).rounded()), path: path, lowestTag: lowestTag)
         case .events:
-            throw NeuroIOError.badValue(path, field: "epoch", detail: "an array has no events; use --epoch window:SECONDS or give trials as a third dimension")
+            throw FTagInputError.arrayHasNoEvents(path)
         }
     }
 
@@ -133,5 +134,24 @@ public enum FTagInput {
         for t in 0..<data.trials { for c in 0..<data.channels.count { values += data.trial(t, channel: c).prefix(samples) } }
         return EpochedData(channels: data.channels, positions: data.positions, groups: data.groups, rate: data.rate,
                            samples: samples, trials: data.trials, values: values)
+    }
+}
+
+/// Errors of `FTagInput` that concern how an array is epoched, carrying the array's path.
+public enum FTagInputError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// An array given without its sampling rate.
+    case rateNeeded(String)
+    /// An array with trials (a third dimension) asked to be cut into windows.
+    case arrayHasTrials(String)
+    /// An array asked to be cut at events (it has none).
+    case arrayHasNoEvents(String)
+
+    /// The message, naming values only.
+    public var description: String {
+        switch self {
+        case .rateNeeded(let path): return "\(path): rate: an array needs its sampling rate"
+        case .arrayHasTrials(let path): return "\(path): epoch: the array already has trials; it cannot be cut into windows"
+        case .arrayHasNoEvents(let path): return "\(path): epoch: an array has no events; cut it into windows or give trials as a third dimension"
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroTagging
 import NeuroStore
 
 /// Writes an `ftag` result as NetCDF-4 (layout in docs/FORMAT.md, "Frequency-tagging results").
@@ -16,7 +17,7 @@ public enum FTagOutputFile {
             + (o.permutations > 0 ? "; and HFTP amplitude above the 95th percentile of \(o.permutations) permutations" : "")
     }
 
-    public struct Extras {
+    public struct Extras: Sendable {
         public var rsa: [[Double]]? = nil
         public var conditions: [String] = []
         public var rsaSpearman: Double? = nil

@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroTagging
 import NeuroReport
 
 /// The report page of an `ftag` run: provenance; the spectrum (SNR averaged over channels) with the

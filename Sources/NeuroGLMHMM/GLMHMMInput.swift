@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroHMM
 import NeuroStore
 
 /// Neural activity for a GLM-HMM, with neuron names.
@@ -10,6 +11,14 @@ public struct GLMHMMData: Sendable {
     public var sequenceNames: [String]
     /// Bin width in seconds when known.
     public var binWidth: Double?
+
+    /// Data of sequences (each bins × neurons) with their neurons' and sequences' names.
+    public init(sequences: [GLMHMMSequence], names: [String], sequenceNames: [String], binWidth: Double? = nil) {
+        self.sequences = sequences
+        self.names = names
+        self.sequenceNames = sequenceNames
+        self.binWidth = binWidth
+    }
 }
 
 public enum GLMHMMInput {
@@ -26,7 +35,7 @@ public enum GLMHMMInput {
         let ext = (path as NSString).pathExtension.lowercased()
         if ["csv", "tsv", "txt"].contains(ext) {
             guard let binWidth, binWidth > 0 else {
-                throw NeuroIOError.badValue(path, field: "bin width", detail: "a spike-time table needs --bin-width SECONDS")
+                throw GLMHMMRunError.binWidthNeeded(path)
             }
             return try spikeTable(path, binWidth: binWidth)
         }
@@ -68,7 +77,7 @@ public enum GLMHMMInput {
             names = names.filter { present.contains($0) }
         }
         guard names.count >= 1 else {
-            throw NeuroIOError.badValue(file.path, field: "channels", detail: "no labelled channel is recorded in every recording; choose recordings that share neurons with --recordings")
+            throw GLMHMMRunError.noSharedNeurons(file.path)
         }
         let sequences = recordings.map { r -> GLMHMMSequence in
             let columns = names.map { name in r.channels.firstIndex { $0.name == name }! }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroHMM
 import NeuroStore
 
 /// One row of the model-selection table.

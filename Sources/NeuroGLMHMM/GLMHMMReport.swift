@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroHMM
 import NeuroReport
 
 /// The report page of a `glmhmm` run: provenance, the fit, states over time with the data, each state's

@@ -49,7 +49,7 @@ public enum NTFAnalysis {
     public static func run(_ input: LabelledTensor, options: NTFOptions,
                            progress: any ProgressReporter = SilentProgress()) throws -> NTFResult {
         if let chosen = options.selectedRank, !options.ranks.contains(chosen) {
-            throw TensorError.badOption("--select-rank \(chosen) is not among the fitted ranks \(options.ranks)")
+            throw NTFError.selectedRankNotFitted(rank: chosen, ranks: options.ranks)
         }
         let ensemble = EnsembleOptions(ranks: options.ranks, replicates: options.replicates,
                                        holdoutFraction: options.holdoutFraction, base: options.cp)

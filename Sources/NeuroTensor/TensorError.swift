@@ -23,9 +23,9 @@ public enum TensorError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .shapeMismatch(what, expected, found):
             return "\(what) has shape \(found), expected \(expected)"
         case .nonFinite(let index):
-            return "NaN or infinite value at \(index) outside the mask (mark missing entries in a mask, or use --missing-nan)"
+            return "NaN or infinite value at \(index) outside the mask (mark missing entries in a mask)"
         case let .negativeEntry(index, value):
-            return "negative entry \(value) at \(index), but every mode is non-negative (use --solver als or --signed-modes)"
+            return "negative entry \(value) at \(index), but every mode is non-negative"
         case .negativeWeight(let index):
             return "negative mask weight at \(index)"
         case let .emptySlice(mode, index):

@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroTagging
 import NeuroFTag
 import NeuroIO
 import NeuroTestSupport

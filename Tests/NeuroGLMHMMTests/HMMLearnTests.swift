@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+import NeuroHMM
 import NeuroGLMHMM
 import NeuroIO
 import NeuroTestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import NeuroCore
+@testable import NeuroHMM
 @testable import NeuroGLMHMM
 import NeuroTestSupport
 import Testing

@@ -65,6 +65,8 @@ public enum FTagError: Error, CustomStringConvertible, Equatable, Sendable {
     case nonFinite(channel: String, trial: Int)
     case tooFewBins(tag: Double, needed: Int)
     case badOption(String)
+    /// Fewer than one harmonic per tag.
+    case tooFewHarmonics(Int)
 
     public var description: String {
         switch self {
@@ -79,9 +81,11 @@ public enum FTagError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .nonFinite(channel, trial):
             return "channel \(channel) has NaN or infinite samples in trial \(trial + 1)"
         case let .tooFewBins(tag, needed):
-            return "not enough frequency bins around \(tag) Hz for the noise estimate (DC and other tags excluded): use longer epochs or fewer --neighbors"
+            return "not enough frequency bins around \(tag) Hz for the noise estimate (DC and other tags excluded): use longer epochs or fewer neighbouring bins"
         case .badOption(let text):
             return text
+        case .tooFewHarmonics(let h):
+            return "harmonics must be at least 1 (got \(h))"
         }
     }
 }
