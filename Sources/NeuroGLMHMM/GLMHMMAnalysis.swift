@@ -251,6 +251,7 @@ public enum GLMHMMAnalysis {
 
     /// The whole `glmhmm` analysis: loads the data, then `run(_:data:test:progress:)`.
     public static func run(_ config: GLMHMMConfig, progress: any ProgressReporter = SilentProgress()) throws -> GLMHMMRun {
+        _ = try (config.stateGrid, config.priors)   // a misspelt grid fails before any file is read
         let (data, test) = try load(config)
         return try run(config, data: data, test: test, progress: progress)
     }
