@@ -52,7 +52,7 @@ let package = Package(
         /// The readers: one per format behind one protocol, and their registry.
         .target(name: "NeuroIO", dependencies: ["NeuroCore", "NeuroNative", "NeuroStore"]),
         /// The homogenization pipeline: readers -> label cleaning -> smoothing -> resampling -> common format.
-        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroReport", "NeuroSpectral", "NeuroStore"]),
+        .target(name: "NeuroHomogenize", dependencies: ["NeuroCore", "NeuroDSP", "NeuroIO", "NeuroPipeline", "NeuroReport", "NeuroSpectral", "NeuroStore"]),
         /// SVG figures (rasters embedded as PNG through zlib) and HTML/Markdown reports.
         .target(name: "NeuroReport", dependencies: ["NeuroCore", "CZlib"]),
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import NeuroCore
 import NeuroFTag
 import NeuroGLMHMM
+import NeuroHomogenize
 import NeuroHMM
 import NeuroNTF
 import NeuroPipeline
@@ -52,6 +54,14 @@ func integerList(_ text: String, option: String, hint: String = "") throws -> [I
 /// and errors about a setting name the flag that sets it (libraries name values, never flags).
 func commandError(_ error: any Error, input: String) -> any Error {
     switch error {
+    // homogenize
+    case HomogenizeError.resamplerNotApplicable(let file, let name, let modality):
+        let applicable = OutputGrid.Resampler.allCases.filter { var g = OutputGrid(); g.resampler = $0; return g.applies(to: modality) }
+        return CommandFailure("\(file): --resampler \(name) does not apply to \(modality == .calcium ? "calcium-imaging" : "EEG/MEG") recordings (use \(applicable.map(\.rawValue).joined(separator: ", ")))")
+    case let error as RecordingError where error.problem.isNaNRun:
+        return CommandFailure("\(error); use --nan-policy drop to mark such channels as not recorded")
+    case let error as RecordingError where error.problem.isNonPositiveBaseline:
+        return CommandFailure("\(error); use --normalize zscore or none")
     // ntf
     case TensorError.nonFinite(let index):
         return CommandFailure("\(input): NaN or infinite value at \(index) outside the mask (mark missing entries in a mask, or use --missing-nan)")

@@ -184,66 +184,26 @@ struct Homogenize: ParsableCommand {
     }
 
     func run() throws {
-        let options = try makeOptions()
+        let config = try HomogenizeConfig(arguments: inputs, manifest: manifest, reader: reader, readerOptions: try parsedReaderOptions(),
+                                          output: output, title: title, channelList: ["celegans", "native"].contains(channels) ? nil : channels,
+                                          options: try makeOptions())
+        let progress = TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0)
+        let summary: HomogenizationSummary
+        do { summary = try Homogenizer.run(config, provenance: Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText()), progress: progress) }
+        catch { throw commandError(error, input: output) }
+        guard !quiet else { return }
+        for line in summary.skipped + summary.warnings { printError("warning: \(line)") }
+        print("wrote \(output): \(summary.summary)")
+    }
+
+    /// `--option key=value` pairs.
+    func parsedReaderOptions() throws -> ReaderOptions {
         var shared: [String: String] = [:]
         for pair in readerOptions {
             let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2 else { throw ValidationError("--option takes key=value, got '\(pair)'") }
             shared[kv[0]] = kv[1]
         }
-        var list: [HomogenizationInput] = []
-        var name = title ?? ((output as NSString).lastPathComponent as NSString).deletingPathExtension
-        var otherInputs: [String] = []
-        if let manifest {
-            let m = try Manifest.load(manifest)
-            // --reader and --option apply to every input; a manifest's own settings take precedence.
-            list += m.inputs.map { input in
-                var input = input
-                input.reader = input.reader ?? reader
-                input.options = ReaderOptions(shared).merging(input.options)
-                return input
-            }
-            if title == nil { name = m.name }
-            otherInputs.append(manifest)
-        }
-        if !["celegans", "native"].contains(channels) { otherInputs.append(channels) }
-        for argument in inputs {
-            var input = HomogenizationInput.parse(argument)
-            input.reader = input.reader ?? reader
-            input.options = ReaderOptions(shared).merging(input.options)
-            list.append(input)
-        }
-        let summary: HomogenizationSummary
-        do {
-            summary = try Homogenizer.run(inputs: list, output: output, title: name, options: options,
-                                          provenance: Provenance(toolVersion: NeurotoolVersion.current, commandLine: commandLineText()),
-                                          otherInputs: otherInputs,
-                                          progress: TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) != 0))
-        } catch {
-            throw Self.commandError(error)
-        }
-        if !quiet { for line in summary.skipped + summary.warnings { printError("warning: \(line)") } }
-        if !quiet {
-            print("wrote \(output): \(summary.written.count) recordings (\(summary.skipped.count) skipped)")
-        }
-    }
-}
-
-extension Homogenize {
-    /// A library error as the user should read it: with the option that changes the outcome.
-    static func commandError(_ error: any Error) -> any Error {
-        switch error {
-        case HomogenizeError.resamplerNotApplicable(let file, let name, let modality):
-            let applicable = OutputGrid.Resampler.allCases.filter { var g = OutputGrid(); g.resampler = $0; return g.applies(to: modality) }
-            return CommandFailure("\(file): --resampler \(name) does not apply to \(modality == .calcium ? "calcium-imaging" : "EEG/MEG") recordings (use \(applicable.map(\.rawValue).joined(separator: ", ")))")
-        case let error as RecordingError:
-            switch error.problem {
-            case .nanRun: return CommandFailure("\(error); use --nan-policy drop to mark such channels as not recorded")
-            case .nonPositiveBaseline: return CommandFailure("\(error); use --normalize zscore or none")
-            default: return error
-            }
-        default:
-            return error
-        }
+        return ReaderOptions(shared)
     }
 }

@@ -36,6 +36,11 @@ public struct RecordingError: Error, CustomStringConvertible, Equatable, Sendabl
 }
 
 extension RecordingError.Problem {
+    /// Whether this is a run of NaN samples too long to fill.
+    public var isNaNRun: Bool { if case .nanRun = self { return true } else { return false } }
+    /// Whether this is a ΔF/F baseline that is not positive.
+    public var isNonPositiveBaseline: Bool { if case .nonPositiveBaseline = self { return true } else { return false } }
+
     /// The problem in words.
     public var message: String {
         switch self {

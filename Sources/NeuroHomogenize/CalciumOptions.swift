@@ -1,5 +1,6 @@
 import NeuroCore
 import NeuroDSP
+import NeuroPipeline
 
 /// The choices of the calcium-imaging pipeline, with the published pipeline's defaults.
 public struct CalciumOptions: Sendable {
@@ -52,9 +53,9 @@ public struct CalciumOptions: Sendable {
     public init() {}
 
     /// The options for provenance.
-    var parameters: [String] {
-        ["smooth=\(smoothing.name)(\(smoothing.parameterText))", "normalize=\(normalization.name)(\(normalization.parameterText))",
-         "channels=\(channelOrder.description)", "min_samples=\(minSamples)", "max_nan_run=\(maxNaNRun)",
-         "nan_policy=\(nanPolicy.rawValue)", "residual=\(residual)", "keep_unlabeled=\(keepUnlabeled)"]
+    var parameters: ParameterList {
+        ["smooth": "\(smoothing.name)(\(smoothing.parameterText))", "normalize": "\(normalization.name)(\(normalization.parameterText))",
+         "channels": channelOrder.description, "min_samples": minSamples, "max_nan_run": maxNaNRun,
+         "nan_policy": nanPolicy.rawValue, "residual": residual, "keep_unlabeled": keepUnlabeled]
     }
 }

@@ -1,4 +1,5 @@
 import NeuroDSP
+import NeuroPipeline
 
 /// The choices of the continuous (EEG/MEG) pipeline; its rate and resampler come from the ``OutputGrid``.
 public struct ContinuousOptions: Sendable {
@@ -25,10 +26,10 @@ public struct ContinuousOptions: Sendable {
     public init() {}
 
     /// The options for provenance.
-    var parameters: [String] {
-        ["l_freq=\(lowFrequency.map { "\($0)" } ?? "none")", "h_freq=\(highFrequency.map { "\($0)" } ?? "none")",
-         "notch=\(notch.isEmpty ? "none" : notch.map { "\($0)" }.joined(separator: ","))", "padding=\(polyphasePadding.rawValue)",
-         "bad_channels=\(detectBadChannels)", "normalize_sensors=\(normalizeBySensorType)",
-         "window=\(windowSeconds.map { "\($0)" } ?? "none")"]
+    var parameters: ParameterList {
+        ["l_freq": lowFrequency.map { "\($0)" } ?? "none", "h_freq": highFrequency.map { "\($0)" } ?? "none",
+         "notch": notch.isEmpty ? "none" : ParameterList.list(notch), "padding": polyphasePadding.rawValue,
+         "bad_channels": detectBadChannels, "normalize_sensors": normalizeBySensorType,
+         "window": windowSeconds.map { "\($0)" } ?? "none"]
     }
 }

@@ -1,5 +1,6 @@
 import NeuroCore
 import NeuroIO
+import NeuroPipeline
 import NeuroStore
 
 /// Every choice of a homogenization run: the shared output grid, the calcium pipeline's options and the
@@ -16,12 +17,12 @@ public struct HomogenizeOptions: Sendable {
     /// Every default.
     public init() {}
 
-    /// The options that applied to a run whose recordings have `modalities`, as one readable line (the
-    /// global `parameters` attribute): the grid, then each pipeline's options when it ran.
-    public func parameterSummary(for modalities: Set<Modality>) -> String {
-        (grid.parameters(for: modalities)
-            + (modalities.contains(.calcium) ? calcium.parameters : [])
-            + (modalities.contains(.continuous) ? continuous.parameters : []))
-            .joined(separator: " ")
+    /// The options that applied to a run whose recordings have `modalities` (the global `parameters`
+    /// attribute): the grid, then each pipeline's options when it ran.
+    public func parameters(for modalities: Set<Modality>) -> ParameterList {
+        var list = grid.parameters(for: modalities)
+        if modalities.contains(.calcium) { list.append(contentsOf: calcium.parameters) }
+        if modalities.contains(.continuous) { list.append(contentsOf: continuous.parameters) }
+        return list
     }
 }

@@ -11,10 +11,21 @@ public struct HomogenizationSummary: Sendable {
     public var skipped: [String] = []
     /// Recoverable oddities (dropped channels, …), one line each.
     public var warnings: [String] = []
+
+    /// What was written, in a few words: `16 recordings (1 skipped)`.
+    public var summary: String { "\(written.count) recordings (\(skipped.count) skipped)" }
 }
 
 /// Runs the homogenization pipeline over inputs and writes one common-format file.
 public enum Homogenizer {
+    /// Runs `config`: homogenizes its inputs into its output (see
+    /// ``run(inputs:output:title:options:provenance:otherInputs:progress:)``).
+    public static func run(_ config: HomogenizeConfig, provenance: Provenance,
+                           progress: any ProgressReporter = SilentProgress()) throws -> HomogenizationSummary {
+        try run(inputs: config.inputs, output: config.output, title: config.title, options: config.options,
+                provenance: provenance, otherInputs: config.otherInputs, progress: progress)
+    }
+
     /// Homogenizes `inputs` into `output`. Recordings are read and processed one at a time, the next
     /// one on a second thread while the previous one is written, so memory holds at most two
     /// recordings. On any error nothing is left at `output`.
@@ -50,7 +61,7 @@ public enum Homogenizer {
         let checksums = try readFiles.map { try FileChecksum.sha256(of: $0) }
         let checksumOf = Dictionary(zip(readFiles, checksums), uniquingKeysWith: { a, _ in a })
         let global = try provenance.attributes(title: title, inputs: readFiles, checksums: checksums,
-                                               parameters: options.parameterSummary(for: Set(sources.map { $0.reader.modality })))
+                                               parameters: options.parameters(for: Set(sources.map { $0.reader.modality })).description)
         let writer = try CommonFormatWriter(path: output, precision: options.grid.precision, globalAttributes: global,
                                             inputs: readFiles)
         var summary = HomogenizationSummary()

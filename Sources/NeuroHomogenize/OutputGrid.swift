@@ -1,6 +1,7 @@
 import NeuroCore
 import NeuroDSP
 import NeuroIO
+import NeuroPipeline
 import NeuroStore
 
 /// The output grid every recording is brought onto, whatever its modality: the target step or rate, the
@@ -96,17 +97,19 @@ public struct OutputGrid: Sendable {
     }
 
     /// The grid's parameters for provenance, for a run whose recordings have `modalities`.
-    func parameters(for modalities: Set<Modality>) -> [String] {
-        var grid: [String] = []
+    func parameters(for modalities: Set<Modality>) -> ParameterList {
+        var list = ParameterList()
         switch target {
-        case .dt(let dt)?: grid = ["dt=\(dt)"]
-        case .rate(let r)?: grid = ["rate=\(r)"]
-        case .native?: grid = ["rate=native"]
+        case .dt(let dt)?: list.append("dt", dt)
+        case .rate(let r)?: list.append("rate", r)
+        case .native?: list.append("rate", "native")
         case nil:
-            if modalities.contains(.calcium) { grid.append("dt=\(Self.defaultCalciumDt)") }
-            if modalities.contains(.continuous) { grid.append("rate=\(Self.defaultContinuousRate)") }
+            if modalities.contains(.calcium) { list.append("dt", Self.defaultCalciumDt) }
+            if modalities.contains(.continuous) { list.append("rate", Self.defaultContinuousRate) }
         }
-        return grid + ["resampler=\(resampler.rawValue)", "precision=\(precision.rawValue)"]
+        list.append("resampler", resampler.rawValue)
+        list.append("precision", precision.rawValue)
+        return list
     }
 }
 

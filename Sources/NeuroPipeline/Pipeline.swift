@@ -30,6 +30,9 @@ public struct ParameterList: Sendable, Equatable, CustomStringConvertible, Expre
         entries.append(Entry(key: key, value: String(describing: value)))
     }
 
+    /// Adds every entry of `other` at the end, in its order.
+    public mutating func append(contentsOf other: ParameterList) { entries += other.entries }
+
     /// The value of `key`, if present.
     public subscript(key: String) -> String? { entries.first { $0.key == key }?.value }
 
