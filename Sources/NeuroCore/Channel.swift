@@ -34,6 +34,7 @@ public struct Channel: Equatable, Sendable {
     /// their three orientation unit vectors (ex, ey, ez: 12 values, as FIF's `loc`).
     public var position: [Double]?
 
+    /// A channel named `name`; by default a dimensionless (`1`) calcium channel with no original label or position.
     public init(name: String, originalLabel: String = "", kind: ChannelKind = .calcium, unit: String = "1", position: [Double]? = nil) {
         self.name = name
         self.originalLabel = originalLabel
@@ -52,6 +53,7 @@ public struct Event: Equatable, Sendable {
     /// Free text (`Stimulus/S  1`, `stim on`, …).
     public var label: String
 
+    /// An event at `onset` seconds lasting `duration` seconds (0, an instantaneous marker, by default).
     public init(onset: Double, duration: Double = 0, label: String) {
         self.onset = onset
         self.duration = duration

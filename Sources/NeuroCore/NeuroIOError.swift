@@ -24,6 +24,7 @@ public enum NeuroIOError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The output path is one of the inputs.
     case wouldOverwriteInput(String)
 
+    /// One line for the user, `<path>: <problem>`; `missingKey` lists at most 12 of the keys that were found.
     public var description: String {
         switch self {
         case .fileNotFound(let path):

@@ -8,7 +8,10 @@ public protocol ProgressReporter: Sendable {
 
 /// A reporter that ignores everything (the default for library calls and tests).
 public struct SilentProgress: ProgressReporter {
+    /// A reporter that discards every update.
     public init() {}
+    /// Does nothing.
     public func update(completed: Int, total: Int, label: String) {}
+    /// Does nothing.
     public func finish() {}
 }

@@ -23,6 +23,8 @@ public struct RawRecording: Sendable {
     /// Free-form facts about the source worth keeping (`dataset_path`, `nwb_series`, …).
     public var attributes: [String: String]
 
+    /// A recording of `data` as read; `kinds` default to `calcium` and `units` to `1` for every label.
+    /// Nothing is checked here: call ``validate(source:)``.
     public init(name: String, labels: [String], labelCandidates: [[String]]? = nil, timestamps: [Double],
                 data: Matrix, kinds: [ChannelKind]? = nil, units: [String]? = nil,
                 events: [Event] = [], attributes: [String: String] = [:]) {

@@ -1,10 +1,15 @@
 /// A typed attribute value, as stored in the common format.
 public enum AttributeValue: Equatable, Sendable, CustomStringConvertible {
+    /// A text attribute.
     case text(String)
+    /// A floating-point attribute.
     case number(Double)
+    /// An integer attribute.
     case integer(Int)
+    /// An array of floating-point values.
     case numbers([Double])
 
+    /// The value as plain text: text as is, numbers as Swift prints them, a number array joined by `, `.
     public var description: String {
         switch self {
         case .text(let s): return s
@@ -40,6 +45,7 @@ public struct Recording: Equatable, Sendable {
     /// Per-recording attributes: rates, processing steps and parameters, source file and checksum.
     public var attributes: [(key: String, value: AttributeValue)]
 
+    /// A recording holding the given samples, channels, masks, events and attributes as they are (nothing is checked).
     public init(name: String, time: [Double], samplingRate: Double, channels: [Channel], data: Matrix,
                 residual: Matrix? = nil, recorded: [Bool], labeled: [Bool], events: [Event] = [],
                 attributes: [(key: String, value: AttributeValue)] = []) {
@@ -60,6 +66,7 @@ public struct Recording: Equatable, Sendable {
         attributes.first(where: { $0.key == key })?.value
     }
 
+    /// Whether every field is equal, samples compared bit for bit (so NaN matches NaN) and attributes in order.
     public static func == (lhs: Recording, rhs: Recording) -> Bool {
         lhs.name == rhs.name && lhs.time == rhs.time && lhs.samplingRate == rhs.samplingRate
             && lhs.channels == rhs.channels && lhs.data.bitwiseEqual(rhs.data)

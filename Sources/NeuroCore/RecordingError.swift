@@ -11,25 +11,36 @@ public struct RecordingError: Error, CustomStringConvertible, Equatable, Sendabl
 
     /// What can be wrong with a recording's content.
     public enum Problem: Equatable, Sendable {
+        /// The recording has no samples or no channels.
         case empty
+        /// The number of labels differs from the number of trace columns.
         case labelCountMismatch(labels: Int, columns: Int)
+        /// The number of timestamps differs from the number of samples.
         case timeCountMismatch(timestamps: Int, samples: Int)
+        /// Timestamp `index` is NaN or infinite.
         case nonFiniteTimestamp(index: Int)
+        /// Timestamp `index` (`value` s) is not after the one before it (`previous` s).
         case nonMonotonicTimestamps(index: Int, previous: Double, value: Double)
+        /// A channel has a run of `length` NaN samples from `start`, longer than `limit`.
         case nanRun(channel: String, start: Int, length: Int, limit: Int)
+        /// A channel has an infinite sample at `index`.
         case infiniteValue(channel: String, index: Int)
+        /// Too few samples on the output grid to resample onto.
         case tooFewSamplesForResampling(samples: Int)
         /// ΔF/F of a channel whose baseline (F₀) is not positive, as data already normalised have.
         case nonPositiveBaseline(channel: String, baseline: Double)
+        /// A setting does not suit this recording (the text says which and why).
         case invalidParameter(String)
     }
 
+    /// An error about recording `recording` of `file`.
     public init(file: String, recording: String, problem: Problem) {
         self.file = file
         self.recording = recording
         self.problem = problem
     }
 
+    /// One line, `<file>: recording '<recording>': <problem>`, with the problem in words (``Problem/message``).
     public var description: String {
         "\(file): recording '\(recording)': \(problem.message)"
     }

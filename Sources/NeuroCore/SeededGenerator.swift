@@ -8,6 +8,7 @@ import Foundation
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
 
+    /// A generator whose state is the first four SplitMix64 outputs from `seed`; equal seeds give equal sequences.
     public init(seed: UInt64) {
         var x = seed
         func splitMix() -> UInt64 {
@@ -25,6 +26,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         self.init(seed: seed &+ UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03)
     }
 
+    /// The next 64 random bits (one xoshiro256** step).
     public mutating func next() -> UInt64 {
         let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
         let t = s.1 << 17

@@ -14,8 +14,10 @@ import Foundation
 public enum MNEFilterDesign {
     /// Failures of the design (the same conditions MNE refuses).
     public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// The band edges cannot be designed at this rate (the text says why).
         case invalidBand(String)
 
+        /// The reason the design was refused, as one line naming the offending frequencies.
         public var description: String {
             switch self { case .invalidBand(let s): return s }
         }

@@ -22,8 +22,11 @@ public struct PolyphaseResampler: Sendable {
         case reflect
     }
 
+    /// Upsampling factor of the ratio, reduced by the common divisor.
     public let up: Int
+    /// Downsampling factor of the ratio, reduced by the common divisor.
     public let down: Int
+    /// How the signal is extended past its ends.
     public let padding: Padding
     /// The filter taps, already multiplied by `up`, with scipy's leading zero padding.
     public let taps: [Double]

@@ -18,7 +18,9 @@ public enum ResamplingMethod: String, CaseIterable, Sendable {
 
 /// A uniform time grid starting at 0: `time[i] = i · dt`, `i < count`.
 public struct TimeGrid: Equatable, Sendable {
+    /// Step between samples, in seconds.
     public var dt: Double
+    /// Number of samples.
     public var count: Int
 
     /// The times `0, dt, 2·dt, …` strictly below `end` (`numpy.arange(0, end, dt)`).
@@ -27,6 +29,7 @@ public struct TimeGrid: Equatable, Sendable {
         self.count = max(0, Int(((end - 0) / dt).rounded(.up)))
     }
 
+    /// The `count` times `0, dt, …, (count − 1)·dt`.
     public init(dt: Double, count: Int) {
         self.dt = dt
         self.count = count
@@ -40,7 +43,9 @@ public struct TimeGrid: Equatable, Sendable {
 public enum Resampling {
     /// The result of resampling: the grid and the samples on it.
     public struct Output: Sendable {
+        /// The uniform grid the samples are on.
         public var grid: TimeGrid
+        /// Samples `(time, channel)`, one row per grid time.
         public var data: Matrix
         /// What was actually done (`linear`, `polyphase down=6`, …), for provenance.
         public var summary: String

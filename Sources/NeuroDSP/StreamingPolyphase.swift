@@ -8,6 +8,7 @@ import NeuroLinAlg
 /// stored reversed and contiguous, so that an output whose inputs are all in the buffer is one BLAS
 /// `ddot` of two contiguous runs.
 public struct StreamingPolyphase: Sendable {
+    /// The resampler whose ratio, filter and padding are applied.
     public let resampler: PolyphaseResampler
     /// Phase `p` of the filter, reversed, at `phaseStart[p]..<phaseStart[p + 1]` of `phases`:
     /// `phases[phaseStart[p] + r] = taps[p + (L_p − 1 − r) · up]`.
@@ -23,6 +24,8 @@ public struct StreamingPolyphase: Sendable {
     /// The first samples, for reflection at the start.
     private var head: [Double] = []
 
+    /// An empty stream through `resampler`, whose padding must not be `.mean` (a precondition: the mean is known
+    /// only at the end).
     public init(_ resampler: PolyphaseResampler) {
         precondition(resampler.padding != .mean, "streaming resampling cannot use mean padding (the mean is known only at the end)")
         self.resampler = resampler

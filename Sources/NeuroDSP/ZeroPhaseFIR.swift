@@ -13,6 +13,7 @@ import NeuroSpectral
 /// y += filter.finish()          // as many samples out as went in
 /// ```
 public struct ZeroPhaseFIR: Sendable {
+    /// The filter taps, odd in number.
     public let taps: [Double]
     private let half: Int
     private let fftLength: Int

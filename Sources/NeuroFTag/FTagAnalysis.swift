@@ -4,18 +4,26 @@ import NeuroTagging
 
 /// The result of a frequency-tagging analysis.
 public struct FTagResult: Sendable {
+    /// The epoched data that was analysed.
     public var data: EpochedData
+    /// Every channel's spectra: PSD, FFT amplitude and inter-trial phase coherence over all frequency bins.
     public var spectra: ChannelSpectra
     /// Every tested frequency: each base tag and its harmonics, with the base tag index and harmonic.
     public var tagFrequencies: [Double]
+    /// Per tested frequency: the index of its base tag in `options.tags`.
     public var tagBase: [Int]
+    /// Per tested frequency: its harmonic number (1 for the tag itself, 2 for twice its frequency, …).
     public var tagHarmonic: [Int]
     /// Channels × tested frequencies.
     public var snr: Matrix
+    /// Channels × tested frequencies: the tag bin's power minus its noise bins' mean, over their sample SD.
     public var zscore: Matrix
+    /// Channels × tested frequencies: inter-trial phase coherence at each tag's FFT bin; nil with one trial.
     public var itpc: Matrix?
     /// Channels × tested frequencies: p-value of the SNR (F test against the neighbouring bins), uncorrected.
     public var pvalue: Matrix
+    /// Channels × tested frequencies: whether the corrected SNR p-value is below `alpha` and, when run, the HFTP
+    /// amplitude is above its null threshold and the control z-score above 2.
     public var significant: [[Bool]]
     /// With permutations: the HFTP amplitudes and null thresholds (channels × tested frequencies).
     public var hftp: HFTPTest.Result?
@@ -25,11 +33,15 @@ public struct FTagResult: Sendable {
     public var levels: [String]
     /// The permutations used (for export and cross-checks).
     public var permutations: [[Int32]]
+    /// The options the analysis ran with.
     public var options: FTagOptions
+    /// Wall time of the spectral estimation, seconds.
     public var spectraSeconds: Double
+    /// Wall time of the HFTP permutation test (and the evoked average it uses), seconds.
     public var permutationSeconds: Double
 }
 
+/// The frequency-tagging analysis: spectra, per-tag SNR statistics and significance, and each channel's level.
 public enum FTagAnalysis {
     /// Checks the tags against the data and returns the tested frequencies with their bins.
     public static func testedFrequencies(_ data: EpochedData, options: FTagOptions)
@@ -51,6 +63,10 @@ public enum FTagAnalysis {
         return (frequencies, base, harmonic)
     }
 
+    /// Tests every tag and harmonic below Nyquist in every channel: neighbour-bin SNR, z-score and F-test p-value
+    /// corrected across channels, plus the HFTP permutation test and the comparison with `control` when given.
+    /// Throws ``FTagError`` for bad tags, non-finite samples, tags off the frequency bins, too few noise bins,
+    /// or a control with other channel or sample counts.
     public static func run(_ data: EpochedData, options: FTagOptions, control: EpochedData? = nil,
                            progress: any ProgressReporter = SilentProgress()) throws -> FTagResult {
         let (frequencies, base, harmonic) = try testedFrequencies(data, options: options)

@@ -20,6 +20,11 @@ public enum FTagInput {
     /// Channel kinds analysed in homogenized files (not triggers).
     static let analysedKinds: Set<ChannelKind> = [.eeg, .megMag, .megGrad, .calcium, .misc, .eog, .ecg, .emg]
 
+    /// Epochs a homogenized file's `recording` (nil: the first) or a units × time (× trials) array sampled at
+    /// `rate`, with `groups` an array of one group number per unit (arrays only).
+    /// Throws ``FTagInputError`` for an array without a rate or an epoching it cannot have,
+    /// ``FTagError/shorterThanOneCycle(duration:tag:)`` for epochs shorter than a cycle of `lowestTag`,
+    /// and ``NeuroIOError`` for unreadable input or epochs that do not fit.
     public static func load(_ location: String, rate: Double?, epochs: FTagEpochs, lowestTag: Double,
                             recording: String? = nil, groups: String? = nil) throws -> EpochedData {
         let path = ArrayFile.split(location).path

@@ -17,13 +17,20 @@ public enum FTagOutputFile {
             + (o.permutations > 0 ? "; and HFTP amplitude above the 95th percentile of \(o.permutations) permutations" : "")
     }
 
+    /// What a run adds to the analysis: the RSA matrix between conditions and its comparison with another output.
     public struct Extras: Sendable {
+        /// Conditions × conditions cosine distances between the conditions' evoked amplitude spectra (nil: none).
         public var rsa: [[Double]]? = nil
+        /// The event labels of the RSA conditions, in the matrix's order.
         public var conditions: [String] = []
+        /// Spearman ρ between `rsa` and another output's RSA matrix, when one was compared.
         public var rsaSpearman: Double? = nil
+        /// No extras: no RSA matrix, conditions or comparison.
         public init() {}
     }
 
+    /// Writes `result` and `extras` to a NetCDF-4 file at `path`, with provenance attributes; `recordTiming` adds
+    /// the spectra and permutation wall times (otherwise the same inputs give the same file). Throws on write errors.
     public static func write(_ result: FTagResult, extras: Extras = Extras(), to path: String, inputs: [String],
                              provenance: Provenance, parameters: String, recordTiming: Bool = false) throws {
         let data = result.data, channels = data.channels.count, tested = result.tagFrequencies.count

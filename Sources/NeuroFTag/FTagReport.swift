@@ -9,6 +9,8 @@ import NeuroReport
 public enum FTagReport {
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
+    /// Builds the report of `result` (with the RSA figure from `extras`); `parameters` and `inputs` go in its
+    /// provenance section.
     public static func make(_ result: FTagResult, extras: FTagOutputFile.Extras, provenance: Provenance,
                             parameters: String, inputs: [String]) -> Report {
         let data = result.data, options = result.options, names = options.names

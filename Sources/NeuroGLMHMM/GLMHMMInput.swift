@@ -5,7 +5,9 @@ import NeuroStore
 
 /// Neural activity for a GLM-HMM, with neuron names.
 public struct GLMHMMData: Sendable {
+    /// The sequences, each bins × neurons, all with the same neurons.
     public var sequences: [GLMHMMSequence]
+    /// One name per neuron, in column order (`unit0`, `unit1`, … for arrays).
     public var names: [String]
     /// A name per sequence (recording, or `sequence1`, …).
     public var sequenceNames: [String]
@@ -21,6 +23,7 @@ public struct GLMHMMData: Sendable {
     }
 }
 
+/// Loads GLM-HMM input data and splits off held-out bins.
 public enum GLMHMMInput {
     /// Loads `location`: a homogenized file (every recording a sequence, neurons recorded in all of them;
     /// values above `binarize` become 1 and the rest 0 when given), a spike-time table (CSV/TSV with

@@ -5,11 +5,17 @@ import NeuroStore
 
 /// One row of the model-selection table.
 public struct SelectionRow: Sendable {
+    /// Number of hidden states of this fit.
     public var states: Int
+    /// The coupling prior, as ``CouplingPrior/name`` writes it.
     public var prior: String
+    /// Final training log-likelihood (natural log).
     public var trainLogLikelihood: Double
+    /// Held-out log-likelihood (natural log); nil without held-out data.
     public var testLogLikelihood: Double?
+    /// Held-out bits per spike above a constant model; nil without held-out data.
     public var bitsPerSpike: Double?
+    /// A row from its values.
     public init(states: Int, prior: String, trainLogLikelihood: Double, testLogLikelihood: Double?, bitsPerSpike: Double?) {
         self.states = states; self.prior = prior; self.trainLogLikelihood = trainLogLikelihood
         self.testLogLikelihood = testLogLikelihood; self.bitsPerSpike = bitsPerSpike
@@ -18,15 +24,23 @@ public struct SelectionRow: Sendable {
 
 /// Writes a `glmhmm` result as NetCDF-4 (layout in docs/FORMAT.md, "GLM-HMM results").
 public enum GLMHMMOutputFile {
+    /// Everything a `glmhmm` output holds: the kept fit, its data, model selection and the connectome comparison.
     public struct Content {
+        /// The kept fit (its states renumbered when aligned).
         public var fit: GLMHMMFit
+        /// The data as loaded, with neuron and sequence names (before any held-out split).
         public var data: GLMHMMData
+        /// The sequences the models were fitted to: `data`'s, minus any held-out part.
         public var train: [GLMHMMSequence]
+        /// The kept model's held-out log-likelihood, the constant model's, and bits per spike; nil without a test set.
         public var heldOut: (logLikelihood: Double, constant: Double, bitsPerSpike: Double)?
+        /// One row per fitted (states, prior) model, in fitting order.
         public var selection: [SelectionRow]
+        /// The learnt prior's (nil without one) and each state's coupling against the connectome; nil without one.
         public var connectome: (prior: ConnectomeComparison.Result?, states: [ConnectomeComparison.Result])?
         /// With `--align-to`: the fitted state now shown as each state.
         public var alignment: [Int]? = nil
+        /// Content from its parts, without an alignment.
         public init(fit: GLMHMMFit, data: GLMHMMData, train: [GLMHMMSequence],
                     heldOut: (logLikelihood: Double, constant: Double, bitsPerSpike: Double)?, selection: [SelectionRow],
                     connectome: (prior: ConnectomeComparison.Result?, states: [ConnectomeComparison.Result])?) {

@@ -7,6 +7,8 @@ import NeuroReport
 /// coupling matrix, the learnt prior beside the connectome, and held-out likelihood against the number
 /// of states.
 public enum GLMHMMReport {
+    /// Builds the report of `c`; `edges` (synapse counts, `edges[source][target]`) adds the connectome figure, and
+    /// `parameters` and `inputs` go in its provenance section.
     public static func make(_ c: GLMHMMOutputFile.Content, edges: [String: [String: Double]]?, provenance: Provenance,
                             parameters: String, inputs: [String]) -> Report {
         let model = c.fit.model, n = model.neurons, k = model.states

@@ -9,6 +9,7 @@ public enum Emission: Sendable, Equatable {
     /// Continuous traces `η + N(0, σ²)` (σ² per neuron and state).
     case gaussian
 
+    /// The function mapping the predictor η to a Poisson rate; its raw value names it (`softplus`, `exp`, `sigmoid`).
     public enum PoissonLink: String, Sendable, CaseIterable {
         /// `log(1 + e^η)`: smooth, non-negative, linear for large η (concave log-likelihood).
         case softplus
@@ -18,6 +19,7 @@ public enum Emission: Sendable, Equatable {
         case sigmoid
     }
 
+    /// A short identifier: `poisson-softplus`, `poisson-exp`, `poisson-sigmoid`, `bernoulli` or `gaussian`.
     public var name: String {
         switch self {
         case .poisson(let link): return "poisson-\(link.rawValue)"

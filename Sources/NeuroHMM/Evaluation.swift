@@ -43,12 +43,15 @@ public enum GLMHMMEvaluation {
 
 /// How well learnt coupling predicts an anatomical connectome.
 public enum ConnectomeComparison {
+    /// The agreement of one coupling matrix with the connectome, over unordered neuron pairs.
     public struct Result: Sendable {
         /// ROC AUC of |coupling| for the presence of a connection (either direction), over neuron pairs.
         public var auc: Double
         /// Spearman ρ of |coupling| with the synapse count (both directions summed).
         public var spearman: Double
+        /// Number of unordered neuron pairs scored: `n(n − 1)/2` for `n` names.
         public var pairs: Int
+        /// Number of those pairs with at least one synapse in either direction (the positives of the AUC).
         public var connected: Int
     }
 

@@ -14,6 +14,8 @@ public enum CouplingPrior: Sendable, Equatable {
     /// per M-step (the reference: τ = 0.2, 50 steps, 0.01).
     case onehot(temperature: Double, steps: Int, rate: Double)
 
+    /// A short description with the parameters: `none`, `gaussian(variance=1.0, learnt)` or
+    /// `onehot(tau=0.2, adam=50x0.01)`.
     public var name: String {
         switch self {
         case .none: return "none"
@@ -25,19 +27,26 @@ public enum CouplingPrior: Sendable, Equatable {
 
 /// Options of an EM fit.
 public struct GLMHMMOptions: Sendable {
+    /// Number of hidden states K; fitting throws ``GLMHMMError/statesTooSmall(_:)`` below 1.
     public var states: Int
+    /// The emission family of every neuron; Poisson with the softplus link by default.
     public var emission: Emission = .poisson(.softplus)
+    /// The spike-history basis; by default the reference's single exponential filter over 5 lags.
     public var basis: HistoryBasis = .exponential(bins: 5)
+    /// The prior on the coupling weights; none by default.
     public var prior: CouplingPrior = .none
     /// One bias per neuron shared by every state (the reference), rather than one per state.
     public var sharedBias = false
     /// Self-coupling (a neuron's own history) allowed; with the reference it is fitted but never put
     /// under the prior.
     public var selfCoupling = true
+    /// EM iterations per restart at most (each an E-step then an M-step); 100 by default.
     public var iterations = 100
     /// Stop when the objective improves by less than this fraction of its magnitude.
     public var tolerance = 1e-7
+    /// Number of EM runs from different starts (values below 1 count as 1); the best final objective is kept.
     public var restarts = 1
+    /// Seed of the random starts (restart `r` draws from stream `r`) and of the one-hot prior's Gumbel noise.
     public var seed: UInt64 = 0
     /// Extra Dirichlet counts on the diagonal of the transition matrix (sticky prior; 0: none).
     public var stickiness = 0.0
@@ -50,11 +59,13 @@ public struct GLMHMMOptions: Sendable {
     /// Ridge on every weight (keeps the Newton system definite).
     public var ridge = 1e-6
 
+    /// Options for a `states`-state fit, every other setting at its default.
     public init(states: Int) { self.states = states }
 }
 
 /// What a fit returns.
 public struct GLMHMMFit: Sendable {
+    /// The fitted model of the kept restart (the one with the best final objective).
     public var model: GLMHMMModel
     /// Log-likelihood of the training data after each EM iteration (natural log).
     public var logLikelihoods: [Double]
@@ -62,7 +73,9 @@ public struct GLMHMMFit: Sendable {
     public var objectives: [Double]
     /// The learnt across-state mean of the coupling weights (Gaussian prior), neurons × designWidth.
     public var priorMean: Matrix?
+    /// The Gaussian prior's variance σ² (as given, or as learnt with `learnVariance`); nil for other priors.
     public var priorVariance: Double?
+    /// Index (from 0) of the restart this fit is.
     public var restart: Int
     /// Every restart's outcome, its states matched to the kept fit's (the kept one matches itself).
     public var restarts: [RestartSummary] = []
@@ -74,14 +87,22 @@ public struct GLMHMMFit: Sendable {
 
 /// What can be wrong with a GLM-HMM request.
 public enum GLMHMMError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Fewer than one state was asked for.
     case statesTooSmall(Int)
+    /// No sequence holds any bin.
     case noData
+    /// Sequence `sequence` has `length` bins, fewer than the `needed` history lags plus one.
     case tooShort(sequence: Int, length: Int, needed: Int)
+    /// A NaN or infinite value at (`sequence`, `bin`, `neuron`).
     case nonFinite(sequence: Int, bin: Int, neuron: Int)
+    /// A Poisson emission saw a value that is not a non-negative whole count.
     case notCounts(sequence: Int, bin: Int, neuron: Int, value: Double)
+    /// A Bernoulli emission saw a value other than 0 or 1.
     case notBinary(sequence: Int, bin: Int, neuron: Int, value: Double)
+    /// Sequences, covariates or parameters disagree in shape (the text says which).
     case shapeMismatch(String)
 
+    /// A one-line message for the user; sequences are numbered from 1, bins and neurons from 0.
     public var description: String {
         switch self {
         case .statesTooSmall(let k): return "the number of states must be at least 1 (got \(k))"
@@ -95,6 +116,8 @@ public enum GLMHMMError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 }
 
+/// Fits GLM-HMMs by expectation–maximization: forward–backward E-steps, then Newton (or, with the
+/// one-hot prior, Adam) M-steps for the weights and closed-form updates of the Markov chain.
 public enum GLMHMMFitter {
     /// Checks the data against the emission family.
     public static func validate(_ sequences: [GLMHMMSequence], options: GLMHMMOptions) throws {

@@ -5,13 +5,17 @@ import NeuroLinAlg
 /// One recording (trial, session, worm): activity of every neuron per time bin, and optional external
 /// covariates (stimulus, behaviour) per bin.
 public struct GLMHMMSequence: Sendable {
+    /// Activity per bin, time × neurons (spike counts, 0/1 events or continuous values, as the emission needs).
     public var activity: Matrix
+    /// External covariates per bin, time × covariates; nil for none.
     public var covariates: Matrix?
+    /// A sequence from its activity and optional covariates; traps unless `covariates` has one row per bin.
     public init(activity: Matrix, covariates: Matrix? = nil) {
         precondition(covariates == nil || covariates!.rows == activity.rows, "GLMHMMSequence: covariates per bin")
         self.activity = activity
         self.covariates = covariates
     }
+    /// Number of time bins (rows of `activity`).
     public var length: Int { activity.rows }
 }
 
@@ -21,9 +25,13 @@ public struct GLMHMMSequence: Sendable {
 /// `d_t = [1, h_t, u_t]`: a bias, every neuron's filtered past activity `h_t` (``HistoryBasis``; column
 /// `1 + n'·B + b` holds neuron n′ through basis function b) and the covariates `u_t`.
 public struct GLMHMMModel: Sendable {
+    /// The emission family, shared by every state and neuron.
     public var emission: Emission
+    /// The history basis that filters every neuron's past activity into the design.
     public var basis: HistoryBasis
+    /// Number of neurons N.
     public var neurons: Int
+    /// Number of external covariates (design columns after the history; 0 for none).
     public var covariates: Int
     /// Initial state distribution (K).
     public var initial: [Double]
@@ -34,6 +42,7 @@ public struct GLMHMMModel: Sendable {
     /// K × neurons observation variances (Gaussian emissions only).
     public var variance: Matrix?
 
+    /// A model from its parts, stored as given (nothing is checked or normalised).
     public init(emission: Emission, basis: HistoryBasis, neurons: Int, covariates: Int, initial: [Double],
                 transition: Matrix, weights: [Matrix], variance: Matrix?) {
         self.emission = emission
@@ -46,7 +55,9 @@ public struct GLMHMMModel: Sendable {
         self.variance = variance
     }
 
+    /// Number of hidden states K (`weights.count`).
     public var states: Int { weights.count }
+    /// Columns of the design: 1 bias, `neurons × basis.count` history columns, then the covariates.
     public var designWidth: Int { 1 + neurons * basis.count + covariates }
 
     /// Coupling of `to` from `from` in state `s` (summed over basis functions, the net filter gain).

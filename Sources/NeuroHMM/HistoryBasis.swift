@@ -7,6 +7,7 @@ public struct HistoryBasis: Sendable, Equatable {
     /// `functions[b][k]` is the weight of lag `k + 1` in basis function `b`.
     public var functions: [[Double]]
 
+    /// A basis from explicit filters: `functions[b][k]` weights lag `k + 1` in function `b`.
     public init(functions: [[Double]]) { self.functions = functions }
 
     /// The reference's single exponential filter over `bins` lags: φ_k ∝ e^{−k}, k = 1…bins, summing to 1.
@@ -34,6 +35,7 @@ public struct HistoryBasis: Sendable, Equatable {
 
     /// Longest lag.
     public var lags: Int { functions.map(\.count).max() ?? 0 }
+    /// Number of basis functions B (history columns per neuron).
     public var count: Int { functions.count }
 
     /// The filtered history of `activity` (time × neurons): time × (neurons · count) with column

@@ -15,7 +15,9 @@ public struct OneHotCoupling: Sendable {
     public var strengths: [[Double]]
     /// Shared prior logits, neurons × neurons × 3.
     public var priorLogits: [Double]
+    /// Number of neurons N.
     public let neurons: Int
+    /// Number of history basis functions B (strengths per ordered neuron pair).
     public let basisCount: Int
 
     /// The shared categorical prior π[n, m] (neurons × neurons × 3).

@@ -4,6 +4,9 @@ import NeuroCore
 /// Draws data from a GLM-HMM: states from the Markov chain, then each bin's activity from the state's
 /// GLM given the history simulated so far (for tests, demos and model checks).
 public enum GLMHMMSimulation {
+    /// Draws one sequence per entry of `lengths` from `model`, and returns them with their true state paths.
+    /// The sequences have no covariates (covariate weights are unused); Poisson rates above 50 draw from a
+    /// rounded normal approximation.
     public static func simulate(_ model: GLMHMMModel, lengths: [Int], seed: UInt64) -> (sequences: [GLMHMMSequence], states: [[Int]]) {
         var g = SeededGenerator(seed: seed)
         var sequences: [GLMHMMSequence] = [], paths: [[Int]] = []

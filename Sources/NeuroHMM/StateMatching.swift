@@ -37,8 +37,11 @@ public enum StateMatching {
 
 /// How one random restart ended, and how its states match the kept (best) restart's.
 public struct RestartSummary: Sendable, Equatable {
+    /// The restart's final objective (log-likelihood + log prior).
     public var objective: Double
+    /// The restart's final training log-likelihood (natural log).
     public var logLikelihood: Double
+    /// Number of EM iterations the restart ran.
     public var iterations: Int
     /// `stateMatch[s]`: the state of this restart paired with state `s` of the kept restart.
     public var stateMatch: [Int]

@@ -12,6 +12,7 @@ public enum HomogenizeError: Error, Equatable, Sendable {
 }
 
 extension HomogenizeError: CustomStringConvertible {
+    /// One line naming the file (the output for `noInputs`) and what is wrong.
     public var description: String {
         switch self {
         case .resamplerNotApplicable(let file, let resampler, let modality):

@@ -6,11 +6,16 @@ import NeuroStore
 /// One input of a homogenization: a file, the reader to use (nil: recognised from the content) and its
 /// options, and the lab or dataset it belongs to.
 public struct HomogenizationInput: Equatable, Sendable {
+    /// The file to read.
     public var path: String
+    /// Name of the reader to use (`matlab`, `edf`, …); nil to recognise the format from the file.
     public var reader: String?
+    /// Options for the reader.
     public var options: ReaderOptions
+    /// The lab or dataset the file belongs to; when given it prefixes the output group names instead of the file stem.
     public var lab: String?
 
+    /// An input reading `path` with the named reader (nil: recognised from the file) and `options`.
     public init(path: String, reader: String? = nil, options: ReaderOptions = ReaderOptions(), lab: String? = nil) {
         self.path = path
         self.reader = reader
@@ -49,8 +54,11 @@ public struct HomogenizationInput: Equatable, Sendable {
 /// ```
 /// Paths are relative to the manifest's folder.
 public struct Manifest: Equatable, Sendable {
+    /// The dataset's name: the manifest's `name`, else the manifest's file name without extension.
     public var name: String
+    /// Free text on the dataset, the manifest's `description` (empty when absent).
     public var description: String
+    /// The sources in manifest order, relative paths resolved against the manifest's folder.
     public var inputs: [HomogenizationInput]
 
     private struct File: Decodable {

@@ -3,7 +3,9 @@ import NeuroDSP
 
 /// The outcome of processing one raw recording.
 public enum ProcessedRecording {
+    /// The homogenized recording, with recoverable oddities as warnings.
     case processed(Recording, warnings: [String])
+    /// The recording was too short to keep; `reason` says why, naming the file.
     case skipped(reason: String)
 }
 

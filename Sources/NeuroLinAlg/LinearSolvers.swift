@@ -10,6 +10,7 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable, Senda
     /// Bad arguments (LAPACK `info < 0`).
     case invalidArgument(routine: String, index: Int)
 
+    /// One line naming the failure and the LAPACK pivot, leading minor or argument index.
     public var description: String {
         switch self {
         case .singular(let i): return "singular linear system (zero pivot at \(i))"

@@ -31,17 +31,20 @@ public struct ConnectomeOptions: Sendable {
     /// Recordings to use (nil: every recording of the file).
     public var recordings: [String]? = nil
 
+    /// Options with the given window and step in seconds (nil step: the window), for every recording.
     public init(window: Double = 30, step: Double? = nil, minWorms: Int = 1) {
         self.window = window
         self.step = step
         self.minWorms = minWorms
     }
 
+    /// The tensor's `kind`, e.g. `connectome(window=30.0 s, step=30.0 s, min_worms=1, affinity=…)`.
     public var description: String {
         "connectome(window=\(window) s, step=\(step ?? window) s, min_worms=\(minWorms), affinity=mean max(0, z_i z_j) of RMS-scaled derivatives)"
     }
 }
 
+/// Builds the window × worm × pair affinity tensor described at ``ConnectomeOptions``.
 public enum ConnectomeTensor {
     /// Builds the tensor from a homogenized calcium file.
     public static func build(from file: CommonFormatFile, options: ConnectomeOptions) throws -> LabelledTensor {

@@ -7,8 +7,11 @@ import NeuroTensor
 /// Everything `neurotool ntf` does after loading: ensembles over ranks, choice of the reported rank,
 /// communities on connectome factors.
 public struct NTFOptions: Sendable {
+    /// The ranks to fit, in the order reported; a fit throws when empty.
     public var ranks: [Int]
+    /// Fits per rank from different seeds; 1 by default.
     public var replicates = 1
+    /// Fraction of the observed entries held out per cross-validation fit; 0 (the default): none.
     public var holdoutFraction = 0.0
     /// Options of every fit (solver, iterations, tolerance, seed, start, constraints).
     public var cp: CPOptions
@@ -20,6 +23,7 @@ public struct NTFOptions: Sendable {
     /// A reference solution (same shape): the reported components are reordered to match it.
     public var reference: KruskalTensor? = nil
 
+    /// Options to fit each of `ranks` once with `cp`: no cross-validation, no reference, resolution 1.
     public init(ranks: [Int], cp: CPOptions) {
         self.ranks = ranks
         self.cp = cp
@@ -30,12 +34,17 @@ public struct NTFOptions: Sendable {
 public struct ComponentCommunities: Sendable {
     /// Community index per neuron (0 = largest).
     public var membership: [Int]
+    /// Modularity of `membership` on the component's affinity matrix, at the resolution γ used.
     public var modularity: Double
 }
 
+/// The outcome of an `ntf` run: every rank's fits and the reported, normalised model.
 public struct NTFResult: Sendable {
+    /// The tensor that was factorized, with its mask and axes.
     public var input: LabelledTensor
+    /// The fits of each rank, in the order of ``NTFOptions/ranks``.
     public var summaries: [RankSummary]
+    /// The fits of the reported rank: `selectedRank`, else the lowest held-out error, else the largest rank.
     public var selected: RankSummary
     /// The selected rank's best model, normalised (unit factors, weights sorted decreasing).
     public var model: KruskalTensor
@@ -45,7 +54,12 @@ public struct NTFResult: Sendable {
     public var alignmentScore: Double?
 }
 
+/// The `ntf` analysis of a loaded tensor: ensemble fits, rank choice, alignment and communities.
 public enum NTFAnalysis {
+    /// Fits every rank, picks the reported one, normalises (and aligns to `options.reference`) its best model,
+    /// and for connectome tensors finds the Louvain communities of each component's pair factor.
+    /// Throws ``NTFError/selectedRankNotFitted(rank:ranks:)``, the fits' ``TensorError``s, or
+    /// ``TensorError/shapeMismatch(what:expected:found:)`` for a reference of another shape.
     public static func run(_ input: LabelledTensor, options: NTFOptions,
                            progress: any ProgressReporter = SilentProgress()) throws -> NTFResult {
         if let chosen = options.selectedRank, !options.ranks.contains(chosen) {

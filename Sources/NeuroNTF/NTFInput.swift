@@ -13,6 +13,7 @@ public enum TensorRecipe: Sendable {
     case connectome(ConnectomeOptions)
 }
 
+/// Reads the `ntf` input: a plain array, or a tensor built from a homogenized file, with its mask.
 public enum NTFInput {
     /// Whether `location` is a file of the common format (rather than a plain array).
     public static func isHomogenized(_ location: String) -> Bool {

@@ -9,6 +9,7 @@ import NeuroTensor
 public enum NTFReport {
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
 
+    /// Builds the report of `result`; `parameters` and `inputs` are listed in its provenance section.
     public static func make(_ result: NTFResult, provenance: Provenance, parameters: String, inputs: [String]) -> Report {
         let input = result.input, model = result.model, best = result.selected.best
         var report = Report(title: "Non-negative tensor factorization: \(input.kind.split(separator: "(").first ?? "")")

@@ -18,6 +18,9 @@ public enum TrialEpochs: Sendable, Equatable {
 /// Samples outside a recording, NaN samples, channels a recording lacks and trials a recording does
 /// not have (recordings may have different trial counts) are missing entries, not zeros.
 public enum TrialTensor {
+    /// Cuts trials from the named recordings (nil: all) into a channel × time × trial (× recording) tensor with
+    /// its mask; `shiftToNonnegative` subtracts each channel's minimum observed value. Throws ``NeuroIOError``
+    /// for an unknown recording, unequal sampling rates, no shared recorded channel, or epochs that give no trial.
     public static func build(from file: CommonFormatFile, epochs: TrialEpochs, recordings: [String]? = nil,
                              shiftToNonnegative: Bool = false) throws -> LabelledTensor {
         let names = recordings ?? file.recordingNames

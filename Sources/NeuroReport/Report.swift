@@ -3,20 +3,31 @@ import Foundation
 /// A report page written as HTML (self-contained, figures inline) and Markdown (figures as SVG files
 /// beside it, so it renders on a repository page). Deterministic: no dates, no random ids.
 public struct Report {
+    /// One piece of a report page, rendered in the order it was added.
     public enum Block {
+        /// A heading of `level` (1 is the page's sections).
         case heading(String, level: Int)
+        /// A paragraph of text (Markdown inline syntax).
         case paragraph(String)
+        /// A table with a header row.
         case table(header: [String], rows: [[String]])
+        /// An SVG figure saved as `name`.svg, with its caption.
         case figure(name: String, svg: SVGDocument, caption: String)
+        /// A bulleted list.
         case list([String])
+        /// A block of preformatted text.
         case code(String)
     }
 
+    /// The page title, written as the top heading (and the HTML `<title>`).
     public var title: String
+    /// The page content, in order.
     public var blocks: [Block] = []
 
+    /// An empty page titled `title`.
     public init(title: String) { self.title = title }
 
+    /// Appends `block` to the end of the page.
     public mutating func add(_ block: Block) { blocks.append(block) }
 
     /// The "Provenance" section every analysis page opens with: tool version, command line, `details`

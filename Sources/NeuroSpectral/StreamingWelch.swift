@@ -5,7 +5,9 @@ import RealModule
 /// ``Welch`` accumulated over a signal that arrives in pieces: the same segments, window and scaling,
 /// so `finish()` equals `Welch.psd` of the concatenated signal, while only one segment is kept.
 public struct StreamingWelch: Sendable {
+    /// Sampling rate in Hz.
     public let rate: Double
+    /// Samples per segment; consecutive segments overlap by `segmentLength / 2` samples.
     public let segmentLength: Int
     private let step: Int
     private let window: [Double]
@@ -15,6 +17,7 @@ public struct StreamingWelch: Sendable {
     private var sum: [Double]
     private var segments = 0
 
+    /// An empty estimate over Hann-windowed segments of `segmentLength` samples (at least 2) at `rate` Hz.
     public init(rate: Double, segmentLength: Int) {
         precondition(segmentLength > 1, "Welch segments need at least 2 samples")
         self.rate = rate

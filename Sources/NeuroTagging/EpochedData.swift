@@ -5,16 +5,22 @@ import NeuroCore
 /// `values[(trial · channels + channel) · samples + t]`: a trial's channels are contiguous, and each
 /// channel's samples within it.
 public struct EpochedData: Sendable {
+    /// Channel (or unit) names, one per channel.
     public var channels: [String]
     /// Sensor positions (metres, head frame) when known, for topographic figures.
     public var positions: [[Double]?]
     /// A group per channel (layer, region, sensor type) for level counts; nil when there are none.
     public var groups: [String]?
+    /// Sampling rate, Hz.
     public var rate: Double
+    /// Samples per epoch.
     public var samples: Int
+    /// Number of epochs (trials).
     public var trials: Int
+    /// All samples, `trials × channels × samples`, in the layout above.
     public var values: [Double]
 
+    /// Epoched data from its parts (nil positions: unknown); traps unless it has channels × samples × trials values.
     public init(channels: [String], positions: [[Double]?]? = nil, groups: [String]? = nil, rate: Double,
                 samples: Int, trials: Int, values: [Double]) {
         precondition(values.count == channels.count * samples * trials, "EpochedData: \(values.count) values for \(channels.count) × \(samples) × \(trials)")

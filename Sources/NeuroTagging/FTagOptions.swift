@@ -9,6 +9,7 @@ public enum SpectrumMethod: String, Sendable, CaseIterable {
 
 /// Whether trials are averaged before (evoked) or after (spectra) the spectrum.
 public enum TrialAveraging: String, Sendable, CaseIterable {
+    /// `evoked`: spectrum of the trial average (phase-locked power); `spectra`: average of the trials' spectra.
     case evoked, spectra
 }
 
@@ -30,7 +31,9 @@ public struct FTagOptions: Sendable {
     public var tagNames: [String]? = nil
     /// Harmonics tested per tag: 1 = the fundamental only, 2 adds 2f, ….
     public var harmonics = 1
+    /// How spectra are estimated; one full-length FFT per epoch by default.
     public var method: SpectrumMethod = .fft
+    /// Whether trials are averaged before the spectrum (evoked, the default) or their spectra averaged.
     public var averaging: TrialAveraging = .evoked
     /// Welch segment length in samples (nil: the epoch length).
     public var segmentLength: Int? = nil
@@ -38,16 +41,20 @@ public struct FTagOptions: Sendable {
     public var overlap: Int? = nil
     /// Neighbouring bins on each side used as noise (MNE tutorial: 3), and adjacent bins skipped (1).
     public var neighbors = 3
+    /// Adjacent bins skipped on each side of a tag before its noise bins; 1 by default.
     public var skip = 1
     /// Permutations of the HFTP test (0: significance from the neighbour z-score instead).
     public var permutations = 1000
+    /// Seed of the HFTP permutations.
     public var seed: UInt64 = 0
     /// How the neighbour test's p-values are corrected across channels (per tested frequency).
     public var correction: Correction = .bonferroni
+    /// Significance level of the corrected SNR p-values; 0.05 by default.
     public var alpha = 0.05
     /// Band (Hz) of the spectra compared in representational similarity.
     public var rsaBand: ClosedRange<Double> = 0.5...2
 
+    /// Options for the given tag frequencies (Hz), every other setting at its default.
     public init(tags: [Double]) { self.tags = tags }
 
     /// Names of the base tags.
@@ -58,16 +65,24 @@ public struct FTagOptions: Sendable {
 
 /// What can be wrong with a frequency-tagging request; one line each.
 public enum FTagError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// A tag (or harmonic) at or above the Nyquist frequency.
     case aboveNyquist(tag: Double, nyquist: Double)
+    /// A tag frequency that is not positive.
     case nonPositiveTag(Double)
+    /// Epochs shorter than one cycle of the lowest tag.
     case shorterThanOneCycle(duration: Double, tag: Double)
+    /// A tag that does not fall on a frequency bin of `samples`-sample epochs at `rate` Hz.
     case offBin(tag: Double, samples: Int, rate: Double)
+    /// NaN or infinite samples in a channel's trial.
     case nonFinite(channel: String, trial: Int)
+    /// Too few neighbouring bins around a tag for the noise estimate.
     case tooFewBins(tag: Double, needed: Int)
+    /// A setting that cannot be used (the text says which and why).
     case badOption(String)
     /// Fewer than one harmonic per tag.
     case tooFewHarmonics(Int)
 
+    /// A one-line message for the user; trials are numbered from 1.
     public var description: String {
         switch self {
         case let .aboveNyquist(tag, nyquist):

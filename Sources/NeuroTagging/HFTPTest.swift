@@ -14,6 +14,7 @@ import NeuroSpectral
 /// `[E_π₁ | E_π₂ | …]` (cosine and sine rows of the tag bins), `X · [E_π…]` gives every unit's null
 /// amplitudes in one `dgemm`.
 public enum HFTPTest {
+    /// The test's outcome for every unit at every tag bin.
     public struct Result: Sendable {
         /// Units × tags: observed amplitude `|X(f)|`.
         public var observed: Matrix

@@ -7,6 +7,7 @@ import ComplexModule
 /// Spectra of every channel: power spectral density, amplitude (FFT method) and inter-trial phase
 /// coherence.
 public struct ChannelSpectra: Sendable {
+    /// Frequency of each bin, Hz: `k · rate / transformLength` for `k = 0…transformLength/2`.
     public var frequencies: [Double]
     /// Channels × frequencies, units²/Hz (`scipy.signal.periodogram` / `welch` conventions).
     public var psd: Matrix
@@ -21,6 +22,7 @@ public struct ChannelSpectra: Sendable {
     public func bin(of f: Double, rate: Double) -> Int { Int((f * Double(transformLength) / rate).rounded()) }
 }
 
+/// Spectral estimation of epoched data for frequency tagging.
 public enum SpectralEstimation {
     /// Computes the spectra of `data`, channels in parallel (one FFTW plan per worker).
     public static func compute(_ data: EpochedData, options: FTagOptions) -> ChannelSpectra {

@@ -24,7 +24,9 @@ public enum CPInitialization: Sendable, Equatable {
 
 /// Everything a CP fit needs besides the data.
 public struct CPOptions: Sendable {
+    /// Number of components (factor columns); a fit throws below 1 or above the largest rank the shape can need.
     public var rank: Int
+    /// The algorithm that updates each factor matrix; ``CPSolver/hals`` by default.
     public var solver: CPSolver = .hals
     /// Iterations (sweeps over all modes) at most.
     public var maxIterations = 500
@@ -38,12 +40,15 @@ public struct CPOptions: Sendable {
     public var fixedModes: Set<Int> = []
     /// L1 penalty per mode (`λ Σ a`), for sparse non-negative factors; missing modes have none.
     public var sparsity: [Int: Double] = [:]
+    /// How the factors start; uniform random by default.
     public var initialization: CPInitialization = .random
+    /// Seed of the random start (and of the random columns NNDSVD adds where the data has too few); 0 by default.
     public var seed: UInt64 = 0
     /// HALS sweeps over the columns per mode update, stopping early when the change falls below 1e-8 of
     /// the first sweep's (TensorLy uses 5, tensortools 1).
     public var innerIterations = 5
 
+    /// Options for a `rank`-component fit with `solver`, every other setting at its default.
     public init(rank: Int, solver: CPSolver = .hals) {
         self.rank = rank
         self.solver = solver
@@ -57,6 +62,7 @@ public struct CPOptions: Sendable {
 
 /// Why a fit stopped.
 public enum CPStopReason: String, Sendable {
+    /// `converged` (relative error changed by less than the tolerance), `max-iterations` or `max-time`.
     case converged, maxIterations = "max-iterations", maxTime = "max-time"
 }
 
@@ -66,9 +72,11 @@ public struct CPResult: Sendable {
     public var model: KruskalTensor
     /// Relative error `‖W⊙(X − M)‖ / ‖W⊙X‖` after each iteration.
     public var errors: [Double]
+    /// Why the iterations ended: converged within `tolerance`, reached `maxIterations`, or ran out of `maxSeconds`.
     public var stopReason: CPStopReason
     /// Wall time of the iterations (excluding initialization), seconds.
     public var seconds: Double
+    /// Number of iterations run (`errors.count`).
     public var iterations: Int { errors.count }
     /// Relative error at the end.
     public var relativeError: Double { errors.last ?? .nan }

@@ -4,14 +4,17 @@ import NeuroCore
 public struct DenseTensor: Equatable, Sendable {
     /// Size of each mode, slowest-varying first.
     public let shape: [Int]
+    /// The entries in C order; there are `shape.reduce(1, *)` of them.
     public var values: [Double]
 
+    /// A tensor of `shape` holding `values` in C order; traps unless `values.count` is the product of `shape`.
     public init(shape: [Int], values: [Double]) {
         precondition(shape.reduce(1, *) == values.count, "DenseTensor: shape \(shape) does not hold \(values.count) values")
         self.shape = shape
         self.values = values
     }
 
+    /// A tensor of `shape` with every entry equal to `value` (0 by default).
     public init(shape: [Int], repeating value: Double = 0) {
         self.init(shape: shape, values: [Double](repeating: value, count: shape.reduce(1, *)))
     }

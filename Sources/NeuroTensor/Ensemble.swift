@@ -2,7 +2,9 @@ import NeuroCore
 
 /// Ranks × replicates of one factorization, as tensortools' `Ensemble` fits them, plus cross-validation.
 public struct EnsembleOptions: Sendable {
+    /// The ranks to fit, in the order fitted and reported; must not be empty.
     public var ranks: [Int]
+    /// Fits per rank, each from its own derived seed (replicate 0 uses `base.seed`); at least 1.
     public var replicates: Int = 1
     /// Fraction of the observed entries held out in each cross-validation fit (0: no cross-validation).
     public var holdoutFraction: Double = 0
@@ -10,6 +12,7 @@ public struct EnsembleOptions: Sendable {
     /// first replicate of its rank; the others start at random.
     public var base: CPOptions
 
+    /// Options to fit each of `ranks` `replicates` times from `base`, cross-validating when `holdoutFraction > 0`.
     public init(ranks: [Int], replicates: Int = 1, holdoutFraction: Double = 0, base: CPOptions) {
         self.ranks = ranks
         self.replicates = replicates
@@ -20,6 +23,7 @@ public struct EnsembleOptions: Sendable {
 
 /// The fits of one rank.
 public struct RankSummary: Sendable {
+    /// The number of components of these fits.
     public var rank: Int
     /// Every replicate's fit, best (lowest final error) first.
     public var fits: [CPResult]
@@ -29,6 +33,7 @@ public struct RankSummary: Sendable {
     public var heldOutErrors: [Double]
     /// Per replicate: relative error of that cross-validation fit on the entries it saw.
     public var trainErrors: [Double]
+    /// The replicate with the lowest final relative error (`fits[0]`).
     public var best: CPResult { fits[0] }
 }
 

@@ -3,9 +3,12 @@ import NeuroLinAlg
 
 /// A CP (Kruskal) tensor: `Σ_r weights[r] · a⁽⁰⁾_r ∘ a⁽¹⁾_r ∘ …`, one factor matrix (size × rank) per mode.
 public struct KruskalTensor: Equatable, Sendable {
+    /// Scale of each component; one entry per factor column.
     public var weights: [Double]
+    /// One factor matrix per mode, `size × rank`, in the order of the modes.
     public var factors: [Matrix]
 
+    /// A Kruskal tensor from its parts; traps unless there is at least one factor, each with `weights.count` columns.
     public init(weights: [Double], factors: [Matrix]) {
         precondition(!factors.isEmpty && factors.allSatisfy { $0.columns == weights.count }, "KruskalTensor: rank mismatch")
         self.weights = weights
@@ -17,7 +20,9 @@ public struct KruskalTensor: Equatable, Sendable {
         self.init(weights: [Double](repeating: 1, count: factors.first?.columns ?? 0), factors: factors)
     }
 
+    /// Number of components (`weights.count`).
     public var rank: Int { weights.count }
+    /// Size of each mode of the represented tensor: the row count of each factor.
     public var shape: [Int] { factors.map(\.rows) }
 
     /// The dense tensor it represents: `X₍₀₎ = A⁽⁰⁾ · diag(weights) · KhatriRao(A⁽¹⁾, …)ᵀ`, one `dgemm`.

@@ -1,17 +1,29 @@
 /// What can be wrong with a factorization request. Descriptions are one line for the user.
 public enum TensorError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// A rank below 1.
     case rankTooSmall(Int)
+    /// A rank above what the tensor's shape can identify.
     case rankTooLarge(Int, maximum: Int, shape: [Int])
+    /// A tensor of fewer than two modes.
     case orderTooSmall([Int])
+    /// A mask, weights or starting factors whose shape differs from the tensor's.
     case shapeMismatch(what: String, expected: [Int], found: [Int])
+    /// A NaN or infinite entry outside the mask.
     case nonFinite(index: [Int])
+    /// A negative entry while every mode is non-negative.
     case negativeEntry(index: [Int], value: Double)
+    /// A negative weight in the mask.
     case negativeWeight(index: [Int])
+    /// A slice of a mode with no observed entry.
     case emptySlice(mode: Int, index: Int)
+    /// Every entry is missing.
     case nothingObserved
+    /// Every mode is fixed: nothing to fit.
     case allModesFixed
+    /// A setting that cannot be used (the text says which and why).
     case badOption(String)
 
+    /// A one-line message for the user, such as `rank must be at least 1 (got 0)`.
     public var description: String {
         switch self {
         case .rankTooSmall(let r):

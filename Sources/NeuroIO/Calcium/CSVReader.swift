@@ -9,16 +9,23 @@ import NeuroStore
 /// Options: `time` (time column name; default the first of `time`, `t`, `seconds`, `time_s`,
 /// `timestamp`), `rate` (Hz, when there is no time column). Empty cells and `nan` are NaN.
 public enum CSVReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `csv`.
     public static let name = "csv"
+    /// One line on what the reader reads.
     public static let summary = "CSV/TSV table: a time column plus one column per neuron"
+    /// The options it accepts: `time` (the time column's name) and `rate` (Hz, when there is no time column).
     public static let optionKeys = ["time", "rate"]
+    /// Calcium imaging: recordings are read and processed whole.
     public static let modality = Modality.calcium
     static let timeNames = ["time", "t", "seconds", "time_s", "timestamp", "time (s)"]
 
+    /// True for a `.csv` or `.tsv` extension, in any case; the content is not looked at.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         ["csv", "tsv"].contains(FileHeader.pathExtension(path))
     }
 
+    /// One recording named after the file stem, parsed when loaded; throws ``NeuroIOError`` now only for a missing or
+    /// empty file.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try FileAccess.requireNonEmptyFile(path)
         let recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension

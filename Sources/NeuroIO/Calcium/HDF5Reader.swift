@@ -9,15 +9,24 @@ import NeuroStore
 /// of seconds) or `rate` (Hz), `labels` (string dataset, one per channel), `layout`
 /// (`time-channel`, default, or `channel-time`). On the command line `file.h5:/dataset` sets `data`.
 public enum HDF5Reader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `hdf5`.
     public static let name = "hdf5"
+    /// One line on what the reader reads.
     public static let summary = "generic HDF5: trace, time and label datasets given by path"
+    /// The options it accepts: `data`, `time` and `labels` (dataset paths), `rate` (Hz), and
+    /// `layout` (`time-channel` or `channel-time`).
     public static let optionKeys = ["data", "time", "rate", "labels", "layout"]
+    /// Calcium imaging: recordings are read and processed whole.
     public static let modality = Modality.calcium
 
+    /// True for an `.h5`, `.hdf5`, `.hdf` or `.he5` file that starts with the HDF5 signature.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         ["h5", "hdf5", "hdf", "he5"].contains(FileHeader.pathExtension(path)) && FileHeader.isHDF5(header)
     }
 
+    /// One recording named after the file stem, read when loaded; the named datasets are checked now.
+    /// Throws ``NeuroIOError`` when a dataset is missing, neither `time` nor `rate` is given, or, without `data`,
+    /// the root does not hold exactly one 2-D numeric dataset.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         let file = try HDF5File(path: path)
         let layout = try TraceLayout.parse(options["layout"], file: path)

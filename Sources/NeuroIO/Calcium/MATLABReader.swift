@@ -17,9 +17,14 @@ import NeuroStore
 /// - `neuropal` — Yemini 2021 (``MATLABNeuroPALLayout``): `fps`, `files`, `neurons`, `norm_traces`.
 /// - `lin` — Lin 2023 (``MATLABLinLayout``): `proofread_neurons`, `corrected_F`, `times`, `use_flag`.
 public enum MATLABReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `matlab`.
     public static let name = "matlab"
+    /// One line on what the reader reads.
     public static let summary = "MATLAB MAT-file, v7.3 or v5: per-worm cells (Kato 2015 style), NeuroPAL (Yemini 2021) or Lin 2023 layouts"
+    /// The options it accepts: `layout` (`cells`, `neuropal` or `lin`) and, for the `cells` layout,
+    /// `struct`, `ids`, `traces`, `time` and `rate`.
     public static let optionKeys = ["layout", "struct", "ids", "traces", "time", "rate"]
+    /// Calcium imaging: recordings are read and processed whole.
     public static let modality = Modality.calcium
     static let layouts = ["cells", "neuropal", "lin"]
 
@@ -27,10 +32,13 @@ public enum MATLABReader: RecordingReader {
     static let traceKeys = ["traces", "deltaFOverF_bc", "deltaFOverF", "traces_bc", "trace", "data"]
     static let timeKeys = ["timeVectorSeconds", "tv", "time", "timeVector", "t"]
 
+    /// True for a `.mat` file whose header is that of MAT v5 or v7.3 (HDF5 at byte 512).
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         FileHeader.pathExtension(path) == "mat" && MATFile.version(header: header) != nil
     }
 
+    /// Opens the file in the `layout` option's layout, else the one its variables point to, one recording per worm.
+    /// Throws ``NeuroIOError`` for an unknown layout or missing variables.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         let (root, version) = try MATFile.open(path)
         let layout = options["layout"] ?? detectLayout(root.fieldNames)

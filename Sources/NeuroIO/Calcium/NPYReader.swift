@@ -12,16 +12,23 @@ import NeuroStore
 /// when `iscell.npy` is present — the default; `false`: keep all). ROIs are named `roi0000`, … by their
 /// index in the file.
 public enum NPYReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `npy`.
     public static let name = "npy"
+    /// One line on what the reader reads.
     public static let summary = "NumPy .npy matrix; suite2p F.npy + iscell.npy with rate=HZ"
+    /// The options it accepts: `rate` (Hz), `time` (`.npy` of seconds), `layout`, `iscell` (`false`: keep all ROIs).
     public static let optionKeys = ["rate", "time", "layout", "iscell"]
+    /// Calcium imaging: recordings are read and processed whole.
     public static let modality = Modality.calcium
     static let suite2pNames: Set<String> = ["F.npy", "Fneu.npy", "spks.npy"]
 
+    /// True for a `.npy` extension, in any case; the content is not looked at.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         FileHeader.pathExtension(path) == "npy"
     }
 
+    /// One recording, read when loaded, named after the folder for suite2p's `F.npy`, `Fneu.npy` and `spks.npy`,
+    /// else after the file stem; throws ``NeuroIOError`` now for a bad `layout` or a missing or empty file.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         let fileName = (path as NSString).lastPathComponent
         let isSuite2p = suite2pNames.contains(fileName)

@@ -12,16 +12,23 @@ import NeuroStore
 /// - `labels`: the plane-segmentation column holding neuron names (default: the first string column of
 ///   `ID_labels`, `labels`, `label`, `neuron_name`, `roi_names`; no such column: all unlabeled).
 public enum NWBReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `nwb`.
     public static let name = "nwb"
+    /// One line on what the reader reads.
     public static let summary = "NWB 2.x RoiResponseSeries (Fluorescence/DfOverF) with ROI labels and timestamps or rate"
+    /// The options it accepts: `series` (the `RoiResponseSeries`) and `labels` (a plane-segmentation column).
     public static let optionKeys = ["series", "labels"]
+    /// Calcium imaging: recordings are read and processed whole.
     public static let modality = Modality.calcium
     static let labelColumns = ["ID_labels", "labels", "label", "neuron_name", "neuron_names", "roi_names", "names"]
 
+    /// True for an `.nwb` file that starts with the HDF5 signature.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         FileHeader.pathExtension(path) == "nwb" && FileHeader.isHDF5(header)
     }
 
+    /// Opens the `RoiResponseSeries` named by `series`, else the first under `DfOverF`, else the first found.
+    /// Throws ``NeuroIOError`` when there is no `/processing` group, no such series, or none named `series`.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         let file = try HDF5File(path: path)
         guard file.exists("/processing") else {

@@ -10,17 +10,24 @@ import NeuroStore
 /// `labels` (string variable, default `neuron`, then `channel`), `layout` (default: from the dimension
 /// names — `time` first means `time-channel`).
 public enum NetCDFReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `netcdf`.
     public static let name = "netcdf"
+    /// One line on what the reader reads.
     public static let summary = "NetCDF 3/4 variables for traces, time and labels, one recording per group"
+    /// The options it accepts: `data`, `time`, `labels` (variable names), `rate` (Hz) and `layout`.
     public static let optionKeys = ["data", "time", "rate", "labels", "layout"]
+    /// Calcium imaging: recordings are read and processed whole.
     public static let modality = Modality.calcium
 
+    /// True for an `.nc`, `.nc4`, `.cdf` or `.netcdf` file that starts with the classic `CDF` or the HDF5 signature.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         let ext = FileHeader.pathExtension(path)
         let classic = header.count >= 3 && header[0] == 0x43 && header[1] == 0x44 && header[2] == 0x46  // "CDF"
         return ["nc", "nc4", "cdf", "netcdf"].contains(ext) && (classic || FileHeader.isHDF5(header))
     }
 
+    /// One recording per group holding the data variable (the root's named after the file stem), read when loaded.
+    /// Throws ``NeuroIOError`` when no group holds one.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         let file = try NetCDFFile.open(path)
         let dataCandidates = options["data"].map { [$0] } ?? ["trace", "data", "traces"]

@@ -7,16 +7,23 @@ import NeuroStore
 /// `{i}_labels.txt` (one label a line, empty or `nan` for unlabeled) and `{i}_t.txt` (seconds, one a line).
 /// The path may name any of the three files.
 public enum TextTripletReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `triplet`.
     public static let name = "triplet"
+    /// One line on what the reader reads.
     public static let summary = "text triplet {i}_gcamp.txt + {i}_labels.txt + {i}_t.txt"
+    /// None: the reader takes no options.
     public static let optionKeys: [String] = []
+    /// Calcium imaging: recordings are read and processed whole.
     public static let modality = Modality.calcium
     static let suffixes = ["_gcamp.txt", "_labels.txt", "_t.txt"]
 
+    /// True for a path ending in `_gcamp.txt`, `_labels.txt` or `_t.txt`; the content is not looked at.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         suffixes.contains { path.hasSuffix($0) }
     }
 
+    /// One recording named after the files' shared prefix, read when loaded; throws ``NeuroIOError`` when the path
+    /// has none of the three endings or any of the three files is missing or empty.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         guard let suffix = suffixes.first(where: { path.hasSuffix($0) }) else {
             throw NeuroIOError.unsupported(path, detail: "triplet files end in _gcamp.txt, _labels.txt or _t.txt")

@@ -15,15 +15,22 @@ import NeuroStore
 /// - Text is decoded with the header's `Codepage` (`UTF-8`, or `ANSI` read as Latin-1); without one,
 ///   UTF-8 then Latin-1, as MNE does. `\1` in a channel name stands for a comma.
 public enum BrainVisionReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `brainvision`.
     public static let name = "brainvision"
+    /// One line on what the reader reads.
     public static let summary = "BrainVision .vhdr/.vmrk/.eeg (INT_16, INT_32, IEEE_FLOAT_32; multiplexed or vectorized)"
+    /// None: the reader takes no options.
     public static let optionKeys: [String] = []
+    /// Continuous signals: recordings are streamed block by block.
     public static let modality = Modality.continuous
 
+    /// True for a `.vhdr` extension, in any case; the content is not looked at.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         FileHeader.pathExtension(path) == "vhdr"
     }
 
+    /// Reads the `.vhdr` header and the `.vmrk` markers and opens the `.eeg` samples for streaming.
+    /// Throws ``NeuroIOError`` when the header is not BrainVision's or a file it names is missing or damaged.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try BrainVisionSource(path: path)
     }

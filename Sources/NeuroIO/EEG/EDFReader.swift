@@ -18,16 +18,23 @@ import NeuroStore
 /// - Labels, transducer and prefilter texts are read as UTF-8, falling back to Latin-1; numeric header
 ///   fields must be ASCII numbers, and a damaged field is an error naming it.
 public enum EDFReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `edf`.
     public static let name = "edf"
+    /// One line on what the reader reads.
     public static let summary = "EDF/EDF+ and BDF/BDF+ (BioSemi 24-bit), annotations and Status triggers as events"
+    /// None: the reader takes no options.
     public static let optionKeys: [String] = []
+    /// Continuous signals: recordings are streamed block by block.
     public static let modality = Modality.continuous
 
+    /// True for an `.edf`, `.bdf` or `.rec` file that starts with ASCII `0` (EDF) or with `0xFF` then `BIOSEMI` (BDF).
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         guard ["edf", "bdf", "rec"].contains(FileHeader.pathExtension(path)), header.count >= 8 else { return false }
         return header[0] == 0x30 || (header[0] == 0xFF && String(decoding: header[1..<8], as: UTF8.self) == "BIOSEMI")
     }
 
+    /// Reads the header and every record's annotations, then streams the data records.
+    /// Throws ``NeuroIOError`` naming a damaged header field or annotation.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try EDFSource(path: path)
     }

@@ -21,15 +21,22 @@ import NeuroStore
 ///   writes `7.0`), onset `(latency − 1) / srate`, duration `duration / srate`; events without a
 ///   latency or after the end are dropped, durations are clipped at the end.
 public enum EEGLABReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `eeglab`.
     public static let name = "eeglab"
+    /// One line on what the reader reads.
     public static let summary = "EEGLAB .set (MAT v5 or v7.3) with embedded samples or a .fdt file"
+    /// None: the reader takes no options.
     public static let optionKeys: [String] = []
+    /// Continuous signals: recordings are streamed block by block.
     public static let modality = Modality.continuous
 
+    /// True for a `.set` file whose header is that of MAT v5 or v7.3.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         FileHeader.pathExtension(path) == "set" && MATFile.version(header: header) != nil
     }
 
+    /// Reads the dataset's fields and opens its samples (embedded or in the `.fdt` file) for streaming.
+    /// Throws ``NeuroIOError`` for an `ALLEEG` file, an epoched set, or a missing or short `.fdt`.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try EEGLABSource(path: path)
     }

@@ -12,16 +12,23 @@ import NeuroStore
 /// (int16, int32, float32 or float64), calibrated to SI units (T, T/m, V). Skipped buffers become NaN
 /// marked by a `BAD_ACQ_SKIP` event; the stim channel's changes to a non-zero code become events.
 public enum FIFReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `fif`.
     public static let name = "fif"
+    /// One line on what the reader reads.
     public static let summary = "MEGIN/Neuromag and MNE FIF raw files: MEG magnetometers and gradiometers, EEG, stim events"
+    /// None: the reader takes no options.
     public static let optionKeys: [String] = []
+    /// Continuous signals: recordings are streamed block by block.
     public static let modality = Modality.continuous
 
+    /// True when the first tag is `FIFF_FILE_ID` (kind 100, type 31), whatever the extension.
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         // The first tag is FIFF_FILE_ID (kind 100, type id-struct 31).
         header.count >= 8 && Array(header[0..<8]) == [0, 0, 0, 100, 0, 0, 0, 31]
     }
 
+    /// Walks the tag chain (and split continuations) for the measurement info and the data buffers, then streams
+    /// the buffers; throws ``NeuroIOError`` for a damaged file.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         try FIFSource(path: path)
     }

@@ -7,11 +7,17 @@ import NeuroStore
 /// samples in volts (`data × conversion + offset`), channel labels from the electrodes table, trials
 /// from `/intervals/trials` as events. Streams the data in row blocks.
 public enum NWBEcephysReader: RecordingReader {
+    /// The reader's name on the command line and in manifests: `nwb-ecephys`.
     public static let name = "nwb-ecephys"
+    /// One line on what the reader reads.
     public static let summary = "NWB ElectricalSeries (acquisition): rate or uniform timestamps, conversion/offset to volts, electrode labels, trials"
+    /// The options it accepts: `series` (the `ElectricalSeries` in `/acquisition`) and
+    /// `labels` (an electrodes-table column).
     public static let optionKeys = ["series", "labels"]
+    /// Continuous signals: recordings are streamed block by block.
     public static let modality = Modality.continuous
 
+    /// True for an `.nwb` HDF5 file with an `ElectricalSeries` in `/acquisition` (the file is opened to look).
     public static func recognizes(path: String, header: [UInt8]) -> Bool {
         guard FileHeader.pathExtension(path) == "nwb", FileHeader.isHDF5(header),
               let file = try? HDF5File(path: path) else { return false }
@@ -28,6 +34,8 @@ public enum NWBEcephysReader: RecordingReader {
         }
     }
 
+    /// Opens the `ElectricalSeries` named by `series`, else the first by name, for streaming in row blocks.
+    /// Throws ``NeuroIOError`` when there is none or none named `series`.
     public static func open(_ path: String, options: ReaderOptions) throws -> any RecordingSource {
         let file = try HDF5File(path: path)
         let all = try electricalSeries(in: file)

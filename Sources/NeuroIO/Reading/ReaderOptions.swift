@@ -7,10 +7,13 @@ import NeuroStore
 /// Each reader declares the keys it understands; an unknown key is an error, so a typo
 /// (`tiem=/t`) never goes unnoticed.
 public struct ReaderOptions: Equatable, Sendable {
+    /// The options by key, values as text.
     public var values: [String: String]
 
+    /// Options holding `values` (none by default).
     public init(_ values: [String: String] = [:]) { self.values = values }
 
+    /// The text of option `key`, or nil when it was not given.
     public subscript(key: String) -> String? { values[key] }
 
     /// The value of `key` as a number, or nil when absent; throws when present but not a number.

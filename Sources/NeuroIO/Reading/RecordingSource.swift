@@ -25,6 +25,7 @@ public protocol RecordingSource: AnyObject {
 }
 
 extension RecordingSource {
+    /// None: by default a source reads only `path`.
     public var companionPaths: [String] { [] }
 
     /// The recording whole, one block on its own timestamps.

@@ -4,9 +4,12 @@ import NeuroNative
 
 /// A dense numeric array of any rank read from a file: `shape` slowest-varying first, `values` in C order.
 public struct NumericArray: Equatable, Sendable {
+    /// Extent of each dimension, slowest-varying first.
     public var shape: [Int]
+    /// The elements in C (row-major) order.
     public var values: [Double]
 
+    /// An array of `shape` holding `values`, whose count must be the product of `shape` (a precondition).
     public init(shape: [Int], values: [Double]) {
         precondition(shape.reduce(1, *) == values.count, "NumericArray: shape \(shape) does not hold \(values.count) values")
         self.shape = shape

@@ -9,6 +9,7 @@ import NeuroNative
 /// for name in file.recordingNames { let r = try file.recording(name) … }
 /// ```
 public final class CommonFormatFile {
+    /// The file that was opened.
     public let path: String
     /// Global attributes, in file order (including `format`, `format_version`, `recordings`).
     public let globalAttributes: [(key: String, value: AttributeValue)]

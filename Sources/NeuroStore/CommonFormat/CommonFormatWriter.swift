@@ -12,6 +12,7 @@ public enum CommonFormat {
 
     /// Sample precision of `data` (and `residual`).
     public enum Precision: String, Sendable, CaseIterable {
+        /// `float32` (the default: half the size) or `float64` samples.
         case float32, float64
         package var netcdfType: NetCDFType { self == .float32 ? .float : .double }
     }
@@ -19,7 +20,9 @@ public enum CommonFormat {
 
 /// Everything about a recording except its samples: what a streaming writer needs up front.
 public struct RecordingLayout: Sendable {
+    /// Group name of the recording in the file.
     public var name: String
+    /// Sampling rate in Hz.
     public var samplingRate: Double
     /// Number of time samples that will be written.
     public var sampleCount: Int
@@ -27,15 +30,22 @@ public struct RecordingLayout: Sendable {
     public var startTime: Double
     /// Explicit sample times; nil means `startTime + i / samplingRate`.
     public var time: [Double]?
+    /// Channels in output order, one per column of the samples.
     public var channels: [Channel]
+    /// `recorded[c]`: the source had data for channel `c`.
     public var recorded: [Bool]
+    /// `labeled[c]`: channel `c` carries an identity (a canonical name) rather than `unlabeled_k`.
     public var labeled: [Bool]
+    /// Annotations, onsets in seconds on the recording's clock.
     public var events: [Event]
+    /// Whether a `residual` variable is written beside `data`; every block must then carry residual rows.
     public var hasResidual: Bool
+    /// Attributes of the recording's group, in the order written.
     public var attributes: [(key: String, value: AttributeValue)]
     /// Onsets (s) of fixed-length analysis windows, written as `window_start(window)` when not empty.
     public var windowStarts: [Double]
 
+    /// A layout of `sampleCount` samples at `samplingRate` Hz from `startTime` seconds, with no explicit `time`.
     public init(name: String, samplingRate: Double, sampleCount: Int, startTime: Double = 0, channels: [Channel],
                 recorded: [Bool], labeled: [Bool], events: [Event] = [], hasResidual: Bool = false,
                 attributes: [(key: String, value: AttributeValue)] = [], windowStarts: [Double] = []) {
@@ -77,7 +87,9 @@ public struct RecordingLayout: Sendable {
 /// try writer.commit()
 /// ```
 public final class CommonFormatWriter {
+    /// Where the finished file goes; it appears there only on ``commit(finalAttributes:)``.
     public var path: String { output.path }
+    /// Precision the samples (`data`, `residual`) are stored in.
     public let precision: CommonFormat.Precision
     /// Deflate level of the sample variables (1: fast, as the benchmarks assume).
     public let compressionLevel: Int32 = 1
@@ -146,6 +158,7 @@ public final class CommonFormatWriter {
 /// Receives the samples of one recording, in blocks of consecutive rows, and stores them as compressed
 /// chunks.
 public final class RecordingStream {
+    /// The recording's layout, as given to ``CommonFormatWriter/begin(_:)``.
     public let layout: RecordingLayout
     private unowned let writer: CommonFormatWriter
     private let compressor: ChunkCompressor

@@ -14,6 +14,7 @@ public final class AtomicOutput {
     /// Where it is written meanwhile.
     public let temporaryPath: String
     private var cleanupSlot: Int?
+    /// Whether the output can still be written: false once committed or abandoned.
     public private(set) var isOpen = true
 
     /// Checks `path` against `inputs` and the file system; creates nothing yet.

@@ -14,6 +14,7 @@ import NeuroNative
 /// try out.commit()
 /// ```
 public final class ResultFileWriter {
+    /// Where the finished file goes; it appears there only on ``commit()``.
     public var path: String { output.path }
     private let output: AtomicOutput
     private let file: NetCDFFile
