@@ -88,7 +88,7 @@ public struct Manifest: Equatable, Sendable {
             throw NeuroIOError.corrupt(path, detail: "not a valid JSON manifest")
         }
         guard !file.sources.isEmpty else { throw NeuroIOError.badValue(path, field: "sources", detail: "no sources listed") }
-        let base = (path as NSString).deletingLastPathComponent
+        let base = PathText.directory(of: path)
         let inputs = file.sources.map { s in
             HomogenizationInput(path: s.path.hasPrefix("/") ? s.path : (base as NSString).appendingPathComponent(s.path),
                                 reader: s.reader, options: ReaderOptions(s.options ?? [:]), lab: s.lab)

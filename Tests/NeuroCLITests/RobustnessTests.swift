@@ -96,6 +96,15 @@ struct RobustnessTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["worm1.csv"])
     }
 
+    @Test("a one-character output or input name works (Foundation's deletingLastPathComponent traps on it)")
+    func oneCharacterNames() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"), toPath: "\(dir)/w.csv")
+        let run = try TestSupport.run(TestSupport.neurotool, ["homogenize", "w.csv", "-o", "o", "-q"], workingDirectory: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try CommonFormatFile(path: "\(dir)/o").recordingNames == ["w"])
+    }
+
     @Test("an impossible .npy shape is a clear error")
     func npyShapeOverflow() throws {
         let dir = try TestSupport.temporaryDirectory()

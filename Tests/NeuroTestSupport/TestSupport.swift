@@ -81,12 +81,14 @@ public enum TestSupport {
         public var stderr: String
     }
 
-    /// Runs `executable` with `arguments` (in the repository root) and collects its output.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+    /// Runs `executable` with `arguments` (in `workingDirectory`, by default the repository root) and
+    /// collects its output.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           workingDirectory: String? = nil) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory ?? repositoryRoot)
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -36,8 +36,8 @@ public enum NPYReader: RecordingReader {
         try FileAccess.requireNonEmptyFile(path)
         let fileName0 = (path as NSString).lastPathComponent
         let recordingName = suite2pNames.contains(fileName0)
-            ? (((path as NSString).deletingLastPathComponent as NSString).lastPathComponent) : (fileName0 as NSString).deletingPathExtension
-        let directory0 = (path as NSString).deletingLastPathComponent
+            ? ((PathText.directory(of: path) as NSString).lastPathComponent) : (fileName0 as NSString).deletingPathExtension
+        let directory0 = PathText.directory(of: path)
         let iscell0 = (directory0 as NSString).appendingPathComponent("iscell.npy")
         var companions: [String] = options["time"].map { [$0] } ?? []
         if suite2pNames.contains(fileName0), options["iscell"] != "false", FileManager.default.fileExists(atPath: iscell0) {
@@ -47,7 +47,7 @@ public enum NPYReader: RecordingReader {
             let array = try NPYArray.read(path)
             var data = try layout.matrix(values: array.values, shape: array.shape, file: path, field: "array")
             var labels = (0..<data.columns).map { String(format: "roi%04d", $0) }
-            let directory = (path as NSString).deletingLastPathComponent
+            let directory = PathText.directory(of: path)
             let iscellPath = (directory as NSString).appendingPathComponent("iscell.npy")
             var attributes: [String: String] = [:]
             if isSuite2p, options["iscell"] != "false", FileManager.default.fileExists(atPath: iscellPath) {

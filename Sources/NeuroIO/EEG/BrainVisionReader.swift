@@ -63,7 +63,7 @@ final class BrainVisionSource: SingleStreamSource {
             }
             return v
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathText.directory(of: path)
         let dataPath = (directory as NSString).appendingPathComponent(try require("Common Infos", "DataFile"))
         let markerName = value("Common Infos", "MarkerFile")
         let dataFormat = value("Common Infos", "DataFormat") ?? "BINARY"

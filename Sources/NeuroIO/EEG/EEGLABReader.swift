@@ -126,7 +126,7 @@ final class EEGLABSource: SingleStreamSource {
         let data = try eeg.require("data", in: path, what: "EEGLAB field")
         switch data {
         case .text(let fileName):
-            let directory = (path as NSString).deletingLastPathComponent
+            let directory = PathText.directory(of: path)
             guard (fileName as NSString).pathExtension == "fdt" else {
                 throw NeuroIOError.unsupported(path, detail: "data file '\(fileName)' is not an .fdt file (old EEGLAB .dat files are not supported)")
             }

@@ -84,7 +84,7 @@ final class FIFSource: SingleStreamSource {
             paths.append(current)
             handles.append(h)
             next = try walkFile(handles.count - 1, &walk).map { name in
-                ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent((name as NSString).lastPathComponent)
+                (PathText.directory(of: current) as NSString).appendingPathComponent((name as NSString).lastPathComponent)
             }
             if let n = next, paths.contains(n) { throw NeuroIOError.corrupt(current, detail: "split files refer to each other in a loop") }
         }

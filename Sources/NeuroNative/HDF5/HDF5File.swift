@@ -60,7 +60,7 @@ package final class HDF5File: @unchecked Sendable {
         nativeIOLock.lock()
         defer { nativeIOLock.unlock() }
         guard exists(objectPath) else {
-            let parent = (objectPath as NSString).deletingLastPathComponent
+            let parent = PathText.directory(of: objectPath)
             let siblings = (try? group(at: parent.isEmpty ? "/" : parent).childNames()) ?? []
             throw NeuroIOError.missingKey(path, key: "HDF5 object '\(objectPath)'", available: siblings)
         }

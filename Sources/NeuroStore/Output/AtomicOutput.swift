@@ -30,7 +30,7 @@ public final class AtomicOutput {
             || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw NeuroIOError.writeFailed(path, detail: "is a directory; give a file name for the output")
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathText.directory(of: path)
         if !directory.isEmpty && !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw NeuroIOError.writeFailed(path, detail: "directory '\(directory)' does not exist")
         }
