@@ -19,7 +19,17 @@ public struct Neurotool: ParsableCommand {
     public static func runFromCommandLine() {
         useFastBLASKernels()
         InterruptCleanup.install()
-        main()
+        let command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        var running = command
+        do {
+            try running.run()
+        } catch {
+            // ArgumentParser's own errors (help, usage, validation, exit codes) print as it prints them;
+            // whatever a library threw is printed as one line, even when it quotes a damaged file's bytes.
+            let fromParser = String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+            exit(withError: fromParser ? error : CommandFailure("\(error)"))
+        }
     }
 
     /// OpenBLAS chooses its kernels when it loads, from the CPU model; on CPUs newer than the installed
@@ -53,5 +63,5 @@ func commandLineText(_ arguments: [String] = CommandLine.arguments) -> String {
 /// the usage text ArgumentParser adds to a `ValidationError`.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ message: String) { description = message }
+    init(_ message: String) { description = message.singleLine }
 }

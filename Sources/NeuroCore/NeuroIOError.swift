@@ -25,7 +25,11 @@ public enum NeuroIOError: Error, CustomStringConvertible, Equatable, Sendable {
     case wouldOverwriteInput(String)
 
     /// One line for the user, `<path>: <problem>`; `missingKey` lists at most 12 of the keys that were found.
-    public var description: String {
+    /// Line breaks and other control characters (which names read from a damaged file may hold) are
+    /// escaped, so the message stays on one line.
+    public var description: String { message.singleLine }
+
+    private var message: String {
         switch self {
         case .fileNotFound(let path):
             return "\(path): no such file"

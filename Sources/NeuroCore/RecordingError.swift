@@ -42,7 +42,7 @@ public struct RecordingError: Error, CustomStringConvertible, Equatable, Sendabl
 
     /// One line, `<file>: recording '<recording>': <problem>`, with the problem in words (``Problem/message``).
     public var description: String {
-        "\(file): recording '\(recording)': \(problem.message)"
+        "\(file): recording '\(recording)': \(problem.message)".singleLine
     }
 }
 
