@@ -34,6 +34,17 @@ public enum ContinuousProcessor {
         guard !signals.isEmpty else {
             throw NeuroIOError.badValue(path, field: "signals", detail: "no data channels")
         }
+        // Rates and lengths come from headers that may be damaged: check them before any filter is designed
+        // or any buffer sized from them.
+        for signal in signals {
+            guard signal.samplingRate.isFinite, signal.samplingRate > 0, signal.samplingRate <= Self.maximumRate else {
+                throw NeuroIOError.badValue(path, field: "signal '\(signal.originalLabel)'",
+                                            detail: "sampling rate \(signal.samplingRate) Hz is not plausible (0 < rate ≤ \(Int(Self.maximumRate)) Hz)")
+            }
+        }
+        guard signals.contains(where: { $0.sampleCount > 0 }) else {
+            throw NeuroIOError.badValue(path, field: "signals", detail: "no samples")
+        }
         let sourceRate = signals.map(\.samplingRate).max()!
         let rate = all.grid.continuousRate ?? sourceRate
         guard rate > 0, rate.isFinite else { throw NeuroIOError.badValue(path, field: "rate", detail: "\(rate) Hz is not positive") }
@@ -153,6 +164,10 @@ public enum ContinuousProcessor {
         try output.finish(masks: masks, attributes: extra)
         return warnings
     }
+
+    /// The highest sampling rate accepted from a header (10 MHz: far above any EEG, MEG or extracellular
+    /// recording; a larger value is a damaged field).
+    static let maximumRate = 10_000_000.0
 
     private static func designed(_ file: String, _ body: () throws -> [Double]) throws -> [Double] {
         do {

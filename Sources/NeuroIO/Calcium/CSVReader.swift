@@ -53,7 +53,10 @@ public enum CSVReader: RecordingReader {
             }
             var times: [Double] = []
             var values: [Double] = []
-            values.reserveCapacity((lines.count - 1) * channelColumns.count)
+            // A complete row spends at least a delimiter per value, so the text's size bounds the values: a
+            // header claiming a million columns over short rows cannot reserve gigabytes.
+            let textBytes = lines.dropFirst().reduce(0) { $0 + $1.utf8.count }
+            values.reserveCapacity(min((lines.count - 1) * channelColumns.count, textBytes))
             for (i, line) in lines.enumerated().dropFirst() {
                 let fields = TextTable.split(line, delimiter: delimiter)
                 guard fields.count == header.count else {

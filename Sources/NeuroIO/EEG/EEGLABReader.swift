@@ -83,8 +83,16 @@ final class EEGLABSource: SingleStreamSource {
         }
         let rate = try number("srate")
         guard rate > 0 else { throw NeuroIOError.badValue(path, field: "srate", detail: "must be positive (found \(rate))") }
-        let channelCount = Int(try number("nbchan")), pointCount = Int(try number("pnts"))
-        let trials = Int((try? number("trials")) ?? 1)
+        /// A count field as a whole number within `maximum`: header fields of a damaged file may hold anything.
+        func count(_ field: String, maximum: Int) throws -> Int {
+            let x = try number(field)
+            guard x.isFinite, x == x.rounded(), abs(x) <= Double(maximum), let n = Int(exactly: x) else {
+                throw NeuroIOError.badValue(path, field: field, detail: "expected a whole number of at most \(maximum), found \(x)")
+            }
+            return n
+        }
+        let channelCount = try count("nbchan", maximum: 1 << 20), pointCount = try count("pnts", maximum: 1 << 42)
+        let trials = (try? number("trials")) == nil ? 1 : try count("trials", maximum: 1 << 31)
         guard channelCount > 0, pointCount > 0 else {
             throw NeuroIOError.badValue(path, field: "nbchan/pnts", detail: "must be positive (\(channelCount) channels, \(pointCount) samples)")
         }

@@ -272,6 +272,9 @@ final class FIFSource: SingleStreamSource {
         for b in 0..<buffers.count {
             let values = try readBlock(b, channels: [k])[0]
             for (i, v) in values.enumerated() where !v.isNaN {
+                guard abs(v) < 9.0e15 else {
+                    throw NeuroIOError.corrupt(path, detail: "stim channel '\(signals[k].originalLabel)' holds \(v), not a trigger code")
+                }
                 let code = Int(v.rounded())
                 if let p = previous, code != p && code != 0 {
                     events.append(Event(onset: Double(buffers[b].firstSample + i) / signals[k].samplingRate, label: "\(code)"))

@@ -270,11 +270,23 @@ package struct HDF5Dataset: HDF5Attributed {
         guard rank > 0 else { return [] }
         var dims = [hsize_t](repeating: 0, count: rank)
         H5Sget_simple_extent_dims(space, &dims, nil)
-        return dims.map { Int($0) }
+        return dims.map { Int(clamping: $0) }
     }
 
     /// Number of elements.
-    package var count: Int { shape.reduce(1, *) }
+    /// Number of elements (saturating at `Int.max` for a shape a damaged file declares).
+    package var count: Int { shape.saturatingProduct }
+
+    /// Throws when the dataset declares far more elements than the file stores for it — a damaged or
+    /// hostile header, or chunks never written — before anything is allocated for them: at most 1000
+    /// elements per stored byte (no real recording compresses that well), plus 16 Mi elements of slack.
+    package func requirePlausibleSize(_ elements: Int) throws {
+        let stored = Int(clamping: H5Dget_storage_size(handle.id))
+        let (limit, overflow) = stored.multipliedReportingOverflow(by: 1000)
+        guard overflow || elements <= limit + (1 << 24) else {
+            throw NeuroIOError.corrupt(file.path, detail: "dataset \(name) declares shape \(shape) but stores \(stored) bytes (damaged, or never written)")
+        }
+    }
 
     package var elementClass: HDF5ElementClass {
         nativeIOLock.lock()
@@ -297,6 +309,7 @@ package struct HDF5Dataset: HDF5Attributed {
         guard elementClass == .float || elementClass == .integer else {
             throw NeuroIOError.badValue(file.path, field: name, detail: "expected numbers, found \(elementClass)")
         }
+        try requirePlausibleSize(count)
         var values = [Double](repeating: 0, count: count)
         guard count > 0 else { return values }
         let status = values.withUnsafeMutableBytes {
@@ -316,7 +329,8 @@ package struct HDF5Dataset: HDF5Attributed {
         guard !dims.isEmpty, rows.lowerBound >= 0, rows.upperBound <= dims[0] else {
             throw NeuroIOError.badValue(file.path, field: name, detail: "row range \(rows) outside shape \(dims)")
         }
-        let rowSize = dims.dropFirst().reduce(1, *)
+        let rowSize = Array(dims.dropFirst()).saturatingProduct
+        try requirePlausibleSize([dims[0], rowSize].saturatingProduct)
         var values = [Double](repeating: 0, count: rows.count * rowSize)
         guard !values.isEmpty else { return values }
         let fileSpace = H5Dget_space(handle.id)

@@ -77,7 +77,7 @@ package struct MATStruct {
     package let fieldNames: [String]
     package let value: (_ field: String, _ element: Int) throws -> MATValue
 
-    package var count: Int { dims.reduce(1, *) }
+    package var count: Int { dims.saturatingProduct }
 
     /// Field `name` of element `element`; nil when the struct has no such field.
     package func field(_ field: String, element: Int = 0) throws -> MATValue? {

@@ -52,7 +52,7 @@ package struct NetCDFVariable: Sendable {
     package let type: NetCDFType
     package let dimensionNames: [String]
     package let shape: [Int]
-    package var count: Int { shape.reduce(1, *) }
+    package var count: Int { shape.saturatingProduct }
 }
 
 /// A NetCDF-4 file, opened for reading or created for writing. All calls are serialised.

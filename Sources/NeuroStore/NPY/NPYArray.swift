@@ -33,8 +33,11 @@ package struct NPYArray {
             throw NeuroIOError.corrupt(path, detail: ".npy header lacks 'descr' or 'shape'")
         }
         let fortran = field("fortran_order", in: header) == "True"
-        let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
-            .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        // Every dimension must be a number: dropping one that does not parse would misread the array.
+        let dimensions = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let shape = dimensions.compactMap { Int($0) }
+        guard shape.count == dimensions.count else { throw NeuroIOError.corrupt(path, detail: ".npy shape \(shapeText) is impossible") }
         let type = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
         guard type.count >= 3, let size = Int(type.dropFirst(2)) else {
             throw NeuroIOError.unsupported(path, detail: ".npy dtype '\(type)' is not supported")

@@ -1,0 +1,35 @@
+import os, re, shutil
+hdr = open('v/test.vhdr', encoding='utf-8').read()
+mrk = open('v/test.vmrk', encoding='utf-8').read()
+eeg = open('v/test.eeg','rb').read()
+def emit(name, h=hdr, m=mrk, e=eeg):
+    d = f'bv/{name}'; os.makedirs(d, exist_ok=True)
+    open(f'{d}/test.vhdr','w',encoding='utf-8').write(h)
+    open(f'{d}/test.vmrk','w',encoding='utf-8').write(m)
+    open(f'{d}/test.eeg','wb').write(e)
+def sub(k, v, h=hdr):
+    return re.sub(rf'^{k}=.*$', f'{k}={v}', h, flags=re.M)
+emit('nch1000000', sub('NumberOfChannels','1000000'))
+emit('nch2pow62', sub('NumberOfChannels',str(2**62)))
+emit('nch0', sub('NumberOfChannels','0'))
+emit('nchneg', sub('NumberOfChannels','-3'))
+# many channel entries too: add 1e6 channel infos? make small: nch=100000 with Ch lines only 32
+for v in ['0','-1','1e-12','1e30','nan','inf','0.000001']:
+    emit(f'si{v}', sub('SamplingInterval', v))
+emit('fmt-unknown', sub('BinaryFormat','INT_128'))
+emit('fmt-missing', hdr.replace('BinaryFormat=INT_16\n',''))
+emit('datapoints1e12-short', hdr.replace('DataOrientation=MULTIPLEXED','DataOrientation=MULTIPLEXED\nDataPoints=1000000000000'), e=eeg[:1000])
+emit('datapoints1e12', hdr.replace('DataOrientation=MULTIPLEXED','DataOrientation=MULTIPLEXED\nDataPoints=1000000000000'))
+emit('datapoints-neg', hdr.replace('DataOrientation=MULTIPLEXED','DataOrientation=MULTIPLEXED\nDataPoints=-5'))
+emit('vectorized-dp1e12', sub('DataOrientation','VECTORIZED').replace('DataOrientation=VECTORIZED','DataOrientation=VECTORIZED\nDataPoints=1000000000000'))
+emit('marker-pos-huge', m=mrk.replace('Mk2=Stimulus,S253,487,0,0','Mk2=Stimulus,S253,99999999999999999999,0,0'))
+emit('marker-pos-int64', m=mrk.replace('Mk2=Stimulus,S253,487,0,0','Mk2=Stimulus,S253,9223372036854775807,0,0'))
+emit('marker-pos-neg', m=mrk.replace('Mk2=Stimulus,S253,487,0,0','Mk2=Stimulus,S253,-9223372036854775808,0,0'))
+emit('marker-len-huge', m=mrk.replace('Mk2=Stimulus,S253,487,0,0','Mk2=Stimulus,S253,487,9223372036854775807,0'))
+emit('marker-chan-huge', m=mrk.replace('Mk2=Stimulus,S253,487,0,0','Mk2=Stimulus,S253,487,1,9223372036854775807'))
+emit('marker-mk-huge-index', m=mrk.replace('Mk2=','Mk99999999999999999999='))
+emit('chinfo-resolution-huge', hdr.replace('Ch1=FP1,,0.5,','Ch1=FP1,,1e308,'))
+emit('chinfo-index-huge', hdr.replace('Ch1=FP1','Ch9223372036854775807=FP1'))
+emit('eeg-empty', e=b'')
+emit('eeg-odd', e=eeg[:63])
+# ASCII
