@@ -76,18 +76,10 @@ struct RobustnessTests {
     @Test("library errors reach the user with the option that changes the outcome, in one line")
     func errorsNameTheFlag() throws {
         let dir = try TestSupport.temporaryDirectory()
-        var lines = try String(contentsOfFile: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
-        for i in 100..<200 {
-            var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            fields[3] = "nan"
-            lines[i] = fields.joined(separator: ",")
-        }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/worm1.csv", atomically: true, encoding: .utf8)
-        let channel = String(lines[0].split(separator: ",")[3])
+        let (_, channel, samples) = try TestSupport.wormWithNaNRun(in: dir)
         let nan = try TestSupport.neurotool(["homogenize", "\(dir)/worm1.csv", "-o", "\(dir)/out.nc"])
         #expect(nan.status != 0)
-        #expect(nan.stderr == "Error: \(dir)/worm1.csv: recording 'worm1': channel '\(channel)' has a run of 100 NaN samples from sample 99 (limit \(Int(0.05 * Double(lines.count - 1)))); use --nan-policy drop to mark such channels as not recorded\n", "\(nan.stderr)")
+        #expect(nan.stderr == "Error: \(dir)/worm1.csv: recording 'worm1': channel '\(channel)' has a run of 100 NaN samples from sample 99 (limit \(Int(0.05 * Double(samples)))); use --nan-policy drop to mark such channels as not recorded\n", "\(nan.stderr)")
         let fft = try TestSupport.neurotool(["homogenize", "\(dir)/worm1.csv", "-o", "\(dir)/out.nc", "--resampler", "fft"])
         #expect(fft.status != 0)
         #expect(fft.stderr == "Error: \(dir)/worm1.csv: --resampler fft does not apply to calcium-imaging recordings (use auto, linear, cubic, reference, polyphase)\n", "\(fft.stderr)")

@@ -114,22 +114,13 @@ struct HomogenizeTests {
     @Test("a long NaN run fails without output, or drops the channel with --nan-policy drop")
     func nanPolicy() throws {
         let dir = try TestSupport.temporaryDirectory()
-        var lines = try String(contentsOfFile: TestSupport.path("Datasets/celegans/venkatachalam2024/worm1.csv"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
-        for i in 100..<200 {
-            var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            fields[3] = "nan"
-            lines[i] = fields.joined(separator: ",")
-        }
-        let input = "\(dir)/worm1.csv"
-        try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-        let channel = String(lines[0].split(separator: ",")[3])
+        let (input, channel, samples) = try TestSupport.wormWithNaNRun(in: dir)
         let out = "\(dir)/out.nc"
         do {
             _ = try Homogenizer.run(inputs: [HomogenizationInput(path: input)], output: out, title: "t", options: HomogenizeOptions(), provenance: provenance)
             Issue.record("expected an error")
         } catch {
-            #expect("\(error)" == "\(input): recording 'worm1': channel '\(channel)' has a run of 100 NaN samples from sample 99 (limit \(Int(0.05 * Double(lines.count - 1))))")
+            #expect("\(error)" == "\(input): recording 'worm1': channel '\(channel)' has a run of 100 NaN samples from sample 99 (limit \(Int(0.05 * Double(samples))))")
         }
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["worm1.csv"])

@@ -60,6 +60,22 @@ public enum TestSupport {
     }
 
     /// Doubles from a JSON array (nulls become NaN).
+    /// A copy of the demo's Venkatachalam worm in `directory` (as `worm1.csv`) whose fourth column holds
+    /// NaN over rows 100–199 (samples 99–198): a NaN run longer than the default limit. Returns the file,
+    /// the channel and the number of samples.
+    public static func wormWithNaNRun(in directory: String) throws -> (path: String, channel: String, samples: Int) {
+        var lines = try String(contentsOfFile: path("Datasets/celegans/venkatachalam2024/worm1.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        for i in 100..<200 {
+            var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[3] = "nan"
+            lines[i] = fields.joined(separator: ",")
+        }
+        let file = "\(directory)/worm1.csv"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        return (file, String(lines[0].split(separator: ",")[3]), lines.count - 1)
+    }
+
     /// True when `a` and `b` hold the same values bit for bit (NaN equals NaN).
     public static func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
