@@ -56,8 +56,8 @@ func commandError(_ error: any Error, input: String) -> any Error {
     switch error {
     // homogenize
     case HomogenizeError.resamplerNotApplicable(let file, let name, let modality):
-        let applicable = OutputGrid.Resampler.allCases.filter { var g = OutputGrid(); g.resampler = $0; return g.applies(to: modality) }
-        return CommandFailure("\(file): --resampler \(name) does not apply to \(modality == .calcium ? "calcium-imaging" : "EEG/MEG") recordings (use \(applicable.map(\.rawValue).joined(separator: ", ")))")
+        let applicable = OutputGrid.resamplers(for: modality).map(\.rawValue).joined(separator: ", ")
+        return CommandFailure("\(file): --resampler \(name) does not apply to \(modality == .calcium ? "calcium-imaging" : "EEG/MEG") recordings (use \(applicable))")
     case let error as RecordingError where error.problem.isNaNRun:
         return CommandFailure("\(error); use --nan-policy drop to mark such channels as not recorded")
     case let error as RecordingError where error.problem.isNonPositiveBaseline:

@@ -77,17 +77,11 @@ public struct ChannelPipeline: @unchecked Sendable {
         results.initialize(repeating: [], count: count)
         defer { results.deinitialize(count: count); results.deallocate() }
         pipelines.withUnsafeMutableBufferPointer { buffer in
-            let shared = SendableBuffers(pipelines: buffer, results: results)
+            let pipelines = UnsafeSendable(buffer), outputs = UnsafeSendable(results)
             DispatchQueue.concurrentPerform(iterations: count) { k in
-                shared.results[k] = body(k, &shared.pipelines[k])
+                outputs.wrapped[k] = body(k, &pipelines.wrapped[k])
             }
         }
         return Array(UnsafeBufferPointer(start: results, count: count))
     }
-}
-
-/// Buffers touched by `concurrentPerform`, one element per iteration.
-private struct SendableBuffers: @unchecked Sendable {
-    let pipelines: UnsafeMutableBufferPointer<ChannelPipeline>
-    let results: UnsafeMutablePointer<[Double]>
 }

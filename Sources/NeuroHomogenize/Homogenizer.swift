@@ -48,7 +48,6 @@ public enum Homogenizer {
         var sources: [OpenedInput] = []
         var readFiles: [String] = []
         for input in inputs {
-            try FileChecks.requireInput(input.path)
             let reader = try Readers.reader(for: input.path, named: input.reader)
             guard options.grid.applies(to: reader.modality) else {
                 throw HomogenizeError.resamplerNotApplicable(file: input.path, resampler: options.grid.resampler.rawValue, modality: reader.modality)

@@ -50,17 +50,9 @@ public struct OutputGrid: Sendable {
     /// A grid with each modality's defaults.
     public init() {}
 
-    /// The calcium resampling method of ``resampler``, or nil when it does not apply to calcium traces.
-    public var calciumMethod: ResamplingMethod? {
-        switch resampler {
-        case .auto: return .auto
-        case .linear: return .linear
-        case .cubic: return .cubic
-        case .reference: return .reference
-        case .polyphase: return .polyphase
-        case .fft: return nil
-        }
-    }
+    /// The calcium resampling method of ``resampler`` (the method of the same name), or nil for `fft`,
+    /// which does not apply to calcium traces.
+    public var calciumMethod: ResamplingMethod? { ResamplingMethod(rawValue: resampler.rawValue) }
 
     /// The continuous resampling of ``resampler``, or nil when it does not apply to continuous signals.
     public var continuousMethod: ContinuousResampling? {
@@ -74,6 +66,11 @@ public struct OutputGrid: Sendable {
     /// Whether ``resampler`` applies to recordings of `modality`.
     public func applies(to modality: Modality) -> Bool {
         modality == .calcium ? calciumMethod != nil : continuousMethod != nil
+    }
+
+    /// The resamplers that apply to recordings of `modality`, in declaration order.
+    public static func resamplers(for modality: Modality) -> [Resampler] {
+        Resampler.allCases.filter { var grid = OutputGrid(); grid.resampler = $0; return grid.applies(to: modality) }
     }
 
     /// The calcium step in seconds for a source whose median sampling interval is `sourceDt`.

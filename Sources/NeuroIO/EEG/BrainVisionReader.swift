@@ -133,12 +133,12 @@ final class BrainVisionSource: SingleStreamSource {
                 let fields = infos[key]!.split(separator: ",", omittingEmptySubsequences: false).map {
                     String($0).replacingOccurrences(of: "\\1", with: ",")
                 }
-                guard fields.count >= 3, let position = Int(fields[2].trimmingWhitespace()), position >= 1 else {
-                    throw NeuroIOError.badValue(markerPath, field: key, detail: "expected Type,Description,Position (a sample number from 1),…")
+                guard fields.count >= 3, let position = Int(fields[2].trimmingWhitespace()), position >= 0 else {
+                    throw NeuroIOError.badValue(markerPath, field: key, detail: "expected Type,Description,Position (a sample number, 1 for the first; 0 as some recorders write),…")
                 }
                 // "New Segment" markers start the recording (they carry its date), they are not events.
                 if fields[0] == "New Segment" { continue }
-                let points = fields.count > 3 ? max(0, min(Int(fields[3].trimmingWhitespace()) ?? 0, samples.sampleCount)) : 0
+                let points = fields.count > 3 ? max(0, Int(fields[3].trimmingWhitespace()) ?? 0) : 0
                 let label = fields[1].isEmpty ? fields[0] : "\(fields[0])/\(fields[1])"
                 // Without DataPoints in the header the length comes from the data file's size, so a cut
                 // .eeg file shows only through markers that point past its end.

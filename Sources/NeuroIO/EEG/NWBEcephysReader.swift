@@ -79,6 +79,7 @@ final class NWBEcephysSource: SingleStreamSource {
         guard shape.count == 1 || shape.count == 2, shape[0] > 0 else {
             throw NeuroIOError.badValue(path, field: d.name, detail: "expected (time, channel) data, found shape \(shape)")
         }
+        try d.requirePlausibleSize(shape.saturatingProduct)
         sampleCount = shape[0]
         let channels = shape.count == 2 ? shape[1] : 1
         conversion = d.numericAttribute("conversion")?.first ?? 1
