@@ -11,13 +11,22 @@ NEUROTOOL := .build/release/neurotool
 DEMO_OUT := out
 REPORTS := Notebooks-exports
 
-.PHONY: help deps venv build test demo bench fixtures datasets clean
+# The libFuzzer build of the fuzz targets (Tests/Fuzz): its own scratch directory, coverage and
+# AddressSanitizer in every Swift module. `--sanitize=fuzzer` makes SwiftPM link libFuzzer's main; the
+# combined -sanitize=fuzzer,address after it is what instruments each module (two separate -sanitize flags
+# keep only the last).
+FUZZ_BUILD := .build/fuzz
+FUZZ := $(FUZZ_BUILD)/debug/neurotool-fuzz
+FUZZ_SECONDS_CI := 3
+
+.PHONY: help deps venv build test demo bench fixtures datasets clean fuzz fuzz-build
 
 help:
 	@echo "make demo      install deps, build, homogenize the embedded C. elegans and EEG sets, write the reports to $(REPORTS)/"
 	@echo "make test      install deps and the pinned Python peers, build once, run every test once"
 	@echo "make bench     benchmarks side by side with the Python peers (not part of make test)"
 	@echo "make fixtures  regenerate the peer fixtures (Tests/Fixtures) with the pinned venv"
+	@echo "make fuzz      fuzz every reader and analysis input with libFuzzer, SECONDS=60 each (SECONDS=600 for the long run; TARGETS=\"edf fif\" for some)"
 	@echo "make datasets  regenerate Datasets/celegans, Datasets/ftag, Datasets/glmhmm and Datasets/meg with the pinned venv"
 
 # Debian packages, installed only when missing (needs root, as on CI and the project's machines).
@@ -43,9 +52,18 @@ build: deps
 # Build once (debug, with tests and the neurotool executable the CLI tests run), test once.
 # Tests run one at a time: several of them open the same fixture files, and netcdf-c/HDF5 do not
 # support one process opening a file twice at the same time.
+# Then every fuzz target runs for a few seconds (the crashers found so far are replayed by the tests).
 test: deps venv
 	swift build --build-tests
 	OPENBLAS_NUM_THREADS=1 swift test --skip-build --no-parallel
+	$(MAKE) fuzz SECONDS=$(FUZZ_SECONDS_CI)
+
+fuzz-build: deps
+	swift build --scratch-path $(FUZZ_BUILD) --product neurotool-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+
+SECONDS ?= 60
+fuzz: fuzz-build
+	tools/fuzz.sh $(FUZZ) $(SECONDS) $(TARGETS)
 
 demo: build
 	@mkdir -p $(DEMO_OUT) $(REPORTS)

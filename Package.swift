@@ -81,6 +81,11 @@ let package = Package(
 
         // MARK: - Test support and unit test bundles
         .target(name: "NeuroTestSupport", dependencies: ["NeuroCore"], path: "Tests/NeuroTestSupport"),
+        /// Fuzz targets (every reader, the homogenization pipeline, the analyses' inputs) and the executable
+        /// libFuzzer drives (`make fuzz`) or that replays files through a target (`make test`).
+        .target(name: "NeuroFuzzTargets", dependencies: ["NeuroCore", "NeuroFTag", "NeuroGLMHMM", "NeuroHomogenize", "NeuroIO", "NeuroNTF", "NeuroStore"],
+                path: "Tests/Fuzz/NeuroFuzzTargets"),
+        .executableTarget(name: "neurotool-fuzz", dependencies: ["NeuroFuzzTargets"], path: "Tests/Fuzz/neurotool-fuzz"),
         .testTarget(name: "NeuroCoreTests", dependencies: ["NeuroCore", "NeuroTestSupport"]),
         .testTarget(name: "NeuroLinAlgTests", dependencies: ["NeuroLinAlg", "NeuroTestSupport"]),
         .testTarget(name: "NeuroSpectralTests", dependencies: ["NeuroSpectral", "NeuroTestSupport"]),
