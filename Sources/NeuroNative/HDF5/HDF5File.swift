@@ -158,6 +158,12 @@ extension HDF5Attributed {
         guard classes.contains(H5Tget_class(type)) else { return nil }
         let space = H5Aget_space(attr)
         defer { H5Sclose(space) }
+        // An attribute's values are stored whole, at least a byte each (fixed strings: their size each):
+        // a damaged header declaring more is ignored, as an unreadable attribute is, before any allocation.
+        let elements = Int(clamping: max(1, H5Sget_simple_extent_npoints(space)))
+        let size = H5Tis_variable_str(type) > 0 ? 1 : max(1, H5Tget_size(type))
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: size)
+        guard !overflow, bytes <= Int(clamping: H5Aget_storage_size(attr)) + 64 else { return nil }
         return try body(attr, type, space)
     }
 
@@ -363,6 +369,7 @@ package struct HDF5Dataset: HDF5Attributed {
         }
         let n = count
         guard n > 0 else { return [] }
+        try requirePlausibleSize(n)
         if H5Tis_variable_str(type) > 0 {
             let memType = H5Tcopy(nt_H5T_C_S1()); defer { H5Tclose(memType) }
             H5Tset_size(memType, nt_H5T_VARIABLE())
@@ -377,7 +384,10 @@ package struct HDF5Dataset: HDF5Attributed {
             return strings
         }
         let size = H5Tget_size(type)
-        var buffer = [UInt8](repeating: 0, count: size * n)
+        let (bytes, overflow) = size.multipliedReportingOverflow(by: n)
+        guard !overflow else { throw NeuroIOError.corrupt(file.path, detail: "dataset \(name) declares \(n) strings of \(size) bytes") }
+        try requirePlausibleSize(bytes)
+        var buffer = [UInt8](repeating: 0, count: bytes)
         let memType = H5Tcopy(type); defer { H5Tclose(memType) }
         guard H5Dread(handle.id, memType, nt_H5S_ALL(), nt_H5S_ALL(), nt_H5P_DEFAULT(), &buffer) >= 0 else {
             throw NeuroIOError.corrupt(file.path, detail: "cannot read strings of '\(name)'")
@@ -394,8 +404,9 @@ package struct HDF5Dataset: HDF5Attributed {
         guard elementClass == .reference else {
             throw NeuroIOError.badValue(file.path, field: name, detail: "expected object references, found \(elementClass)")
         }
-        var refs = [hobj_ref_t](repeating: 0, count: count)
         guard count > 0 else { return [] }
+        try requirePlausibleSize(count)
+        var refs = [hobj_ref_t](repeating: 0, count: count)
         guard H5Dread(handle.id, nt_H5T_STD_REF_OBJ(), nt_H5S_ALL(), nt_H5S_ALL(), nt_H5P_DEFAULT(), &refs) >= 0 else {
             throw NeuroIOError.corrupt(file.path, detail: "cannot read object references of '\(name)'")
         }
@@ -431,5 +442,16 @@ extension HDF5Dataset {
         guard status >= 0 else {
             throw NeuroIOError.hdf5(file.path, function: "H5Dwrite_chunk", detail: "cannot write chunk at \(offset) of '\(name)'")
         }
+    }
+}
+
+/// Process-wide HDF5 settings.
+package enum HDF5Library {
+    /// Asks HDF5 not to close (and flush) the files still open when the process exits. neurotool closes
+    /// or abandons every file it writes explicitly; the only files open at exit are those a failed write
+    /// (a full disk) could not close, and HDF5 1.10 crashes flushing them again from its exit handler.
+    /// Effective only before any other HDF5 call: the command line calls it first thing.
+    package static func skipCloseAtExit() {
+        _ = H5dont_atexit()
     }
 }

@@ -27,11 +27,18 @@ package indirect enum MATValue {
         }
     }
 
-    /// All texts inside (a char array, or a cell of char arrays, recursively).
+    /// All texts inside (a char array, or a cell of char arrays, recursively), up to the first cell
+    /// element that cannot be read.
     package var texts: [String] {
         switch self {
         case .text(let s): return [s]
-        case .cell(let c): return (0..<c.count).flatMap { (try? c.element($0).texts) ?? [] }
+        case .cell(let c):
+            var texts: [String] = []
+            for i in 0..<c.count {
+                guard let element = try? c.element(i) else { break }
+                texts += element.texts
+            }
+            return texts
         default: return []
         }
     }

@@ -99,13 +99,16 @@ package final class MATv5File: @unchecked Sendable {
     private func decode(_ v: UnsafeMutablePointer<matvar_t>, owner: MatioVariable, name: String) throws -> MATValue {
         let rank = Int(v.pointee.rank)
         let dims = (0..<rank).map { Int(v.pointee.dims[$0]) }
-        let count = dims.reduce(1, *)
+        let count = dims.saturatingProduct
         let cls = v.pointee.class_type
         if cls == MAT_C_EMPTY || (count == 0 && cls != MAT_C_STRUCT) { return .empty }
         switch cls {
         case MAT_C_CELL:
             return .cell(MATCell(dims: dims, count: count) { i in
-                guard let element = Mat_VarGetCell(v, Int32(i)) else { return .empty }
+                // libmatio leaves the elements it could not read empty: a damaged or truncated cell.
+                guard i <= Int32.max, let element = Mat_VarGetCell(v, Int32(i)) else {
+                    throw NeuroIOError.corrupt(self.path, detail: "element \(i + 1) of cell '\(name)' cannot be read (damaged file?)")
+                }
                 return try self.decode(element, owner: owner, name: "\(name){\(i + 1)}")
             })
         case MAT_C_STRUCT:
@@ -138,7 +141,7 @@ package final class MATv5File: @unchecked Sendable {
             throw NeuroIOError.corrupt(path, detail: "'\(name)' has no data (truncated file?)")
         }
         func convert<T>(_ type: T.Type, _ toDouble: (T) -> Double) throws -> [Double] {
-            guard Int(v.pointee.nbytes) >= count * MemoryLayout<T>.stride else {
+            guard count <= Int(v.pointee.nbytes) / MemoryLayout<T>.stride else {
                 throw NeuroIOError.corrupt(path, detail: "'\(name)' holds \(v.pointee.nbytes) bytes, fewer than its \(count) elements need")
             }
             let typed = data.bindMemory(to: T.self, capacity: count)
