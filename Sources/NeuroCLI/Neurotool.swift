@@ -19,6 +19,7 @@ public struct Neurotool: ParsableCommand {
     public static func runFromCommandLine() {
         useFastBLASKernels()
         InterruptCleanup.install()
+        CrashReport.install()
         let command: any ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
         var running = command

@@ -16,13 +16,14 @@ public enum InterruptCleanup {
     }()
     package static let lock = NSLock()
 
-    /// Installs handlers for SIGINT and SIGTERM that delete the registered files and exit with 128 + signal.
+    /// Installs handlers for SIGINT and SIGTERM that delete the registered files and exit with 128 + signal,
+    /// and keeps HDF5 from flushing, at exit, files a failed write left open
+    /// (``HDF5Library/skipCloseAtExit()``): it must run before anything touches HDF5.
     public static func install() {
+        HDF5Library.skipCloseAtExit()
         _ = slots
         let handler: @convention(c) (Int32) -> Void = { signal in
-            for i in 0..<InterruptCleanup.capacity {
-                if let path = InterruptCleanup.slots[i] { unlink(path) }
-            }
+            InterruptCleanup.removeRegistered()
             _exit(128 + signal)
         }
         signal(SIGINT, handler)
@@ -33,6 +34,13 @@ public enum InterruptCleanup {
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Deletes every registered file (async-signal-safe: only `unlink`).
+    static func removeRegistered() {
+        for i in 0..<capacity {
+            if let path = slots[i] { unlink(path) }
+        }
     }
 
     /// Remembers `path` for deletion on interrupt; returns the slot to pass to ``unregister(_:)``.

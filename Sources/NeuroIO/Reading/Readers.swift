@@ -45,6 +45,7 @@ public enum Readers {
     /// Opens `path` with `reader` after checking `options` against the keys it knows.
     public static func open(_ path: String, with reader: any RecordingReader.Type, options: ReaderOptions = ReaderOptions()) throws -> any RecordingSource {
         try options.validate(known: reader.optionKeys, reader: reader.name, file: path)
+        CrashReport.noteReading(path)
         return try reader.open(path, options: options)
     }
 

@@ -35,6 +35,7 @@ public enum ArrayFile {
     public static func read(_ location: String) throws -> NumericArray {
         let (path, name) = split(location)
         try FileAccess.requireNonEmptyFile(path)
+        CrashReport.noteReading(path)
         switch try signature(of: path) {
         case .npy:
             if let name { throw NeuroIOError.badValue(path, field: name, detail: "a .npy file holds one array; drop ':\(name)'") }

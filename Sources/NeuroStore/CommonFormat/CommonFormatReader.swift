@@ -20,6 +20,7 @@ public final class CommonFormatFile {
     /// Opens `path`; throws when it is not a file of the common format.
     public init(path: String) throws {
         self.path = path
+        CrashReport.noteReading(path)
         file = try NetCDFFile.open(path)
         globalAttributes = try CommonFormatFile.attributes(file, variable: nil, group: file.root)
         guard file.textAttribute("format", in: file.root) == CommonFormat.name else {

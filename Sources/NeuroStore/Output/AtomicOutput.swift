@@ -4,8 +4,11 @@ import NeuroNative
 
 /// An output file that appears at its path only when complete.
 ///
-/// Everything is written to a hidden temporary file beside `path` (removed on failure, on
-/// ``abandon()`` and on Ctrl-C through ``InterruptCleanup``) and renamed into place by ``commit()``.
+/// Everything is written to a hidden temporary file beside `path`, `.NAME.HOST.PID.tmp` (removed on
+/// failure, on ``abandon()``, on Ctrl-C through ``InterruptCleanup`` and on a crash through
+/// ``CrashReport``), and renamed into place by ``commit()``. A process killed outright (SIGKILL, power
+/// loss) leaves its temporary file; the next output to the same path on the same host removes those
+/// whose process is gone.
 /// The constructor refuses a `path` that is one of the inputs, a directory, or in a missing directory.
 /// ``CommonFormatWriter`` and ``ResultFileWriter`` both write through one.
 public final class AtomicOutput {
@@ -34,9 +37,29 @@ public final class AtomicOutput {
         if !directory.isEmpty && !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw NeuroIOError.writeFailed(path, detail: "directory '\(directory)' does not exist")
         }
-        temporaryPath = ((directory.isEmpty ? "." : directory) as NSString)
-            .appendingPathComponent(".\(base).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let folder = directory.isEmpty ? "." : directory
+        let host = AtomicOutput.hostName
+        temporaryPath = (folder as NSString).appendingPathComponent(".\(base).\(host).\(getpid()).tmp")
+        AtomicOutput.removeAbandoned(in: folder, base: base, host: host)
         cleanupSlot = InterruptCleanup.register(temporaryPath)
+    }
+
+    /// This machine's name, without dots (they separate the temporary name's parts).
+    static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count - 1)
+        let name = String(cBuffer: buffer).replacingOccurrences(of: ".", with: "-")
+        return name.isEmpty ? "localhost" : name
+    }()
+
+    /// Deletes `.BASE.HOST.PID.tmp` files in `folder` left by processes of this host that no longer run.
+    static func removeAbandoned(in folder: String, base: String, host: String) {
+        let prefix = ".\(base).\(host).", suffix = ".tmp"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(suffix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).dropLast(suffix.count)), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink((folder as NSString).appendingPathComponent(name)) }
+        }
     }
 
     deinit { abandon() }
