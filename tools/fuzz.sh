@@ -75,7 +75,8 @@ for target in "${targets[@]}"; do
             upstream=$((upstream + 1)); dest=$work/upstream/$target
         else
             ours=$((ours + 1)); dest=$work/crashes/$target; failed=1
-            notes="$notes; $(grep -m1 -E 'ERROR|Fatal error|deadly signal|out-of-memory|timeout' "$log" | cut -c1-120)"
+            what=$(grep -m1 -oE 'ERROR: [A-Za-z]+: [a-z-]+|Fatal error: .{0,80}|out-of-memory|ALARM: working on the last Unit for [0-9]+ seconds' "$log")
+            notes="$notes; ${what:-crash}"
         fi
         mv "$artifacts/$artifact" "$dest/"
         cp "$log" "$dest/$artifact.log"

@@ -255,7 +255,9 @@ final class EDFSource: SingleStreamSource {
             for value in block {
                 defer { sample += 1 }  // gap samples (NaN) count, so onsets stay on the file's clock
                 guard !value.isNaN else { continue }
-                let code = Int(value)
+                guard let code = Int(exactly: value.rounded()) else {
+                    throw NeuroIOError.badValue(path, field: "signal \(signals[k].name)", detail: "trigger value \(value) is not a trigger code (damaged scaling?)")
+                }
                 if let p = previous, code != p && code != 0 {
                     events.append(Event(onset: Double(sample) / signals[k].samplingRate, label: "\(code)"))
                 }
@@ -309,7 +311,7 @@ final class EDFSource: SingleStreamSource {
                     }
                     let value = Double(digital) * s.scale + s.offset
                     // Trigger codes are integers masked to BioSemi's 16 trigger bits plus bit 16 (as MNE).
-                    out.append(s.isStim ? Double(Int(value) & 0x1FFFF) : value)
+                    out.append(s.isStim ? Double((Int(exactly: value.rounded()) ?? 0) & 0x1FFFF) : value)
                     p += bytesPerSample
                 }
             }
@@ -356,7 +358,7 @@ final class EDFSource: SingleStreamSource {
     }
 
     static func integer(_ text: String, field: String, path: String) throws -> Int {
-        guard let v = Int(text) ?? Double(text).flatMap({ $0 == $0.rounded() ? Int($0) : nil }) else {
+        guard let v = Int(text) ?? Double(text).flatMap({ Int(exactly: $0) }) else {
             throw NeuroIOError.corrupt(path, detail: "header field '\(field)' is not an integer: '\(text)'")
         }
         return v

@@ -148,7 +148,8 @@ enum NWBTables {
         let blank = Array(repeating: "", count: count)
         guard owner.file.exists(owner.name + "/" + region) else { return blank }
         let dataset = try owner.file.dataset(at: owner.name + "/" + region)
-        let indices = try dataset.readDoubles().map { Int($0) }
+        // An index that is not a whole number (a damaged file) is -1, refused below as outside the table.
+        let indices = try dataset.readDoubles().map { Int(exactly: $0) ?? -1 }
         guard indices.count == count else {
             throw NeuroIOError.badValue(path, field: dataset.name, detail: "\(indices.count) table indices for \(count) data columns")
         }

@@ -427,7 +427,7 @@ extension HDF5Dataset {
         let rank = Int(H5Sget_simple_extent_ndims(space))
         var dims = [hsize_t](repeating: 0, count: max(rank, 1))
         guard H5Pget_chunk(plist, Int32(rank), &dims) >= 0 else { return nil }
-        return dims.map { Int($0) }
+        return dims.map { Int(clamping: $0) }
     }
 
     /// Writes one chunk that has already been through the dataset's whole filter pipeline (its bytes

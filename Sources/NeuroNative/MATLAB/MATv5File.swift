@@ -9,6 +9,9 @@ import NeuroCore
 package final class MATv5File: @unchecked Sendable {
     package let path: String
     private let mat: OpaquePointer
+    /// The most elements a variable of this file can hold: deflate expands at most 1032-fold, and an
+    /// element takes at least a byte. libmatio sizes arrays by their declared dimensions alone.
+    private let elementLimit: Int
     /// Variables already read, kept alive while their decoded values may still refer to them.
     private var variables: [String: MatioVariable] = [:]
 
@@ -22,6 +25,8 @@ package final class MATv5File: @unchecked Sendable {
         }
         self.mat = mat
         self.path = path
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        elementLimit = size.multipliedReportingOverflow(by: 1032).partialValue
     }
 
     /// Walks the top-level data elements after the 128-byte header and refuses a file whose last
@@ -100,6 +105,9 @@ package final class MATv5File: @unchecked Sendable {
         let rank = Int(v.pointee.rank)
         let dims = (0..<rank).map { Int(v.pointee.dims[$0]) }
         let count = dims.saturatingProduct
+        guard count <= elementLimit else {
+            throw NeuroIOError.corrupt(path, detail: "'\(name)' declares dimensions \(dims), more elements than the file can hold (damaged?)")
+        }
         let cls = v.pointee.class_type
         if cls == MAT_C_EMPTY || (count == 0 && cls != MAT_C_STRUCT) { return .empty }
         switch cls {

@@ -33,7 +33,8 @@ package struct MATv73Decoder {
                 return .cell(MATCell(dims: dims, count: references.count) { try self.decode(references[$0]) })
             }
             if cls == "char" {
-                let codes = try d.readDoubles().map { UInt16(clamping: Int($0)) }
+                // A code that is not a UTF-16 unit (a damaged file) reads as U+FFFD.
+                let codes = try d.readDoubles().map { UInt16(exactly: $0) ?? 0xFFFD }
                 return .text(MATText.rows(codes: codes, dims: dims))
             }
             if d.elementClass == .string { return .text(try d.readStrings().joined()) }
