@@ -52,19 +52,21 @@ extension FuzzTarget {
         FuzzTarget("npy", "suite2p F.npy (with a fixed iscell.npy)", input: "F.npy",
                    companions: ["Datasets/suite2p_mouse/plane0/iscell.npy"],
                    seeds: ["Datasets/suite2p_mouse/plane0/F.npy"], body: reading("npy", ["rate": "30"])),
+        // Text targets start from the first 40 rows of the demo files as well (Tests/Fuzz/seeds): parsing the
+        // whole files takes a fuzz build 50 ms an input.
         FuzzTarget("triplet", "text triplets: the traces (*_gcamp.txt) of fixed labels and times", input: "0_gcamp.txt",
-                   companions: ["Datasets/celegans/leifer2023/0_labels.txt", "Datasets/celegans/leifer2023/0_t.txt"],
-                   seeds: ["Datasets/celegans/leifer2023/0_gcamp.txt"], body: reading("triplet")),
+                   companions: ["\(shortTriplet)/0_labels.txt", "\(shortTriplet)/0_t.txt"],
+                   seeds: ["\(shortTriplet)/0_gcamp.txt"], body: reading("triplet")),
         FuzzTarget("triplet-times", "text triplets: the times (*_t.txt) and labels of fixed traces", input: "0_t.txt",
-                   open: "0_gcamp.txt", companions: ["Datasets/celegans/leifer2023/0_labels.txt", "Datasets/celegans/leifer2023/0_gcamp.txt"],
-                   seeds: ["Datasets/celegans/leifer2023/0_t.txt"], body: reading("triplet")),
+                   open: "0_gcamp.txt", companions: ["\(shortTriplet)/0_labels.txt", "\(shortTriplet)/0_gcamp.txt"],
+                   seeds: ["\(shortTriplet)/0_t.txt"], body: reading("triplet")),
         FuzzTarget("csv", "CSV: a time column and one column per neuron", input: "fuzz.csv",
-                   seeds: ["Datasets/celegans/venkatachalam2024/worm1.csv"], body: reading("csv")),
+                   seeds: ["Tests/Fuzz/seeds/worm1-head.csv", "Datasets/celegans/venkatachalam2024/worm1.csv"], body: reading("csv")),
         FuzzTarget("homogenize-edf", "the whole continuous pipeline (filters, resampling, writing) on an EDF", input: "fuzz.edf",
                    seeds: ["Tests/Fixtures/eeg/roundtrip/mne_export.edf", "Tests/Fixtures/eeg/roundtrip/pyedflib_mixed_rates.edf"],
                    body: homogenizing(continuous: true)),
         FuzzTarget("homogenize-csv", "the whole calcium pipeline (labels, gaps, resampling, writing) on a CSV", input: "fuzz.csv",
-                   seeds: ["Datasets/celegans/venkatachalam2024/worm1.csv"], body: homogenizing(continuous: false)),
+                   seeds: ["Tests/Fuzz/seeds/worm1-head.csv"], body: homogenizing(continuous: false)),
         FuzzTarget("analysis-npy", "an NPY array as ntf, glmhmm and ftag take it", input: "fuzz.npy", seeds: [
             "Tests/Fixtures/ntf/planted3.npy", "Tests/Fixtures/glmhmm/poisson_hmm_counts.npy",
         ], body: analysisInputs),
@@ -76,6 +78,7 @@ extension FuzzTarget {
     ]
 
     static let roundtrip = "Tests/Fixtures/eeg/roundtrip"
+    static let shortTriplet = "Tests/Fuzz/seeds/triplet"
     static let brainVisionSets = ["mne_export", "pybv_int16", "pybv_float32", "brainvision_vectorized", "brainvision_int32_latin1"]
 
     /// Opens the file with `reader` and reads every block of every recording.
