@@ -83,7 +83,8 @@ let package = Package(
         .target(name: "NeuroTestSupport", dependencies: ["NeuroCore"], path: "Tests/NeuroTestSupport"),
         /// Fuzz targets (every reader, the homogenization pipeline, the analyses' inputs) and the executable
         /// libFuzzer drives (`make fuzz`) or that replays files through a target (`make test`).
-        .target(name: "NeuroFuzzTargets", dependencies: ["NeuroCore", "NeuroFTag", "NeuroGLMHMM", "NeuroHomogenize", "NeuroIO", "NeuroNTF", "NeuroStore"],
+        .target(name: "NeuroFuzzTargets", dependencies: ["NeuroCore", "NeuroFTag", "NeuroGLMHMM", "NeuroHMM", "NeuroHomogenize", "NeuroIO",
+                                                     "NeuroNTF", "NeuroStore", "NeuroTagging", "NeuroTensor"],
                 path: "Tests/Fuzz/NeuroFuzzTargets"),
         .executableTarget(name: "neurotool-fuzz", dependencies: ["NeuroFuzzTargets"], path: "Tests/Fuzz/neurotool-fuzz"),
         .testTarget(name: "NeuroCoreTests", dependencies: ["NeuroCore", "NeuroTestSupport"]),

@@ -2,10 +2,13 @@ import Foundation
 import NeuroCore
 import NeuroFTag
 import NeuroGLMHMM
+import NeuroHMM
 import NeuroHomogenize
 import NeuroIO
 import NeuroNTF
 import NeuroStore
+import NeuroTagging
+import NeuroTensor
 
 extension FuzzTarget {
     /// Every target: one per reader (and per file of the multi-file formats whose files are parsed
@@ -78,6 +81,8 @@ extension FuzzTarget {
     ]
 
     static let roundtrip = "Tests/Fixtures/eeg/roundtrip"
+    /// The most values the analysis targets fit models to (a few milliseconds a fit in a fuzz build).
+    static let smallData = 20_000
     static let shortTriplet = "Tests/Fuzz/seeds/triplet"
     static let brainVisionSets = ["mne_export", "pybv_int16", "pybv_float32", "brainvision_vectorized", "brainvision_int32_latin1"]
 
@@ -104,7 +109,9 @@ extension FuzzTarget {
     }
 
     /// Loads the file as each analysis does: an array or homogenized tensor for `ntf`, sequences for
-    /// `glmhmm`, epochs for `ftag`. Each may refuse it; none may crash.
+    /// `glmhmm`, epochs for `ftag`, and when the data are small (at most ``smallData`` values) runs a few
+    /// iterations of each analysis on them, whatever values they hold (NaN, infinities, negatives). Each
+    /// may refuse; none may crash.
     @Sendable static func analysisInputs(_ path: String, _ scratch: String) throws {
         var refusals: [String] = []
         func attempt(_ body: () throws -> Void) {
@@ -116,13 +123,31 @@ extension FuzzTarget {
         attempt {
             if homogenized {
                 _ = try NTFInput.load(path, recipe: .connectome(ConnectomeOptions(window: 5, minWorms: 1)))
-                _ = try NTFInput.load(path, recipe: .trials(.windows(seconds: 1), shiftToNonnegative: true))
+                _ = try NTFInput.load(path, recipe: .trials(.windows(seconds: 5), shiftToNonnegative: true))
             } else {
-                _ = try NTFInput.load(location, recipe: .array, missingNaN: true)
+                let input = try NTFInput.load(location, recipe: .array, missingNaN: true)
+                guard input.tensor.values.count <= smallData else { return }
+                var options = CPOptions(rank: 2)
+                options.maxIterations = 3
+                _ = try fitCP(input.tensor, weights: input.mask, options: options)
             }
         }
-        attempt { _ = try GLMHMMInput.load(location) }
-        attempt { _ = try FTagInput.load(location, rate: 100, epochs: .windows(seconds: 1), lowestTag: 1) }
+        attempt {
+            let data = try GLMHMMInput.load(location)
+            guard data.sequences.map({ $0.activity.values.count }).reduce(0, +) <= smallData else { return }
+            var options = GLMHMMOptions(states: 2)
+            options.iterations = 2
+            // Counts get the Poisson emission; anything else (calcium traces, damaged values) the Gaussian.
+            if !data.sequences.allSatisfy({ $0.activity.values.allSatisfy { $0 >= 0 && $0 == $0.rounded() } }) {
+                options.emission = .gaussian
+            }
+            _ = try GLMHMMFitter.fit(data.sequences, options: options)
+        }
+        attempt {
+            let epochs = try FTagInput.load(location, rate: 100, epochs: .windows(seconds: 1), lowestTag: 1)
+            guard epochs.values.count <= smallData else { return }
+            _ = SpectralEstimation.compute(epochs, options: FTagOptions(tags: [1, 2]))
+        }
         if let first = refusals.first, refusals.count == 3 { throw FuzzRefusal(text: first) }
     }
 }
