@@ -64,7 +64,7 @@ extension FuzzTarget {
                    open: "0_gcamp.txt", companions: ["\(shortTriplet)/0_labels.txt", "\(shortTriplet)/0_gcamp.txt"],
                    seeds: ["\(shortTriplet)/0_t.txt"], body: reading("triplet")),
         FuzzTarget("csv", "CSV: a time column and one column per neuron", input: "fuzz.csv",
-                   seeds: ["Tests/Fuzz/seeds/worm1-head.csv", "Datasets/celegans/venkatachalam2024/worm1.csv"], body: reading("csv")),
+                   seeds: ["Tests/Fuzz/seeds/worm1-head.csv"], body: reading("csv")),
         FuzzTarget("homogenize-edf", "the whole continuous pipeline (filters, resampling, writing) on an EDF", input: "fuzz.edf",
                    seeds: ["Tests/Fixtures/eeg/roundtrip/mne_export.edf", "Tests/Fixtures/eeg/roundtrip/pyedflib_mixed_rates.edf"],
                    body: homogenizing(continuous: true)),
