@@ -30,8 +30,9 @@ public enum CSVReader: RecordingReader {
         try FileAccess.requireNonEmptyFile(path)
         let recordingName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return LazySource(path: path, readerName: name, recordingNames: [recordingName]) { _ in
-            let lines = try TextTable.lines(of: path)
-            guard let headerLine = lines.first else { throw NeuroIOError.emptyFile(path) }
+            let text = try TextLines(path: path)
+            guard !text.lines.isEmpty else { throw NeuroIOError.emptyFile(path) }
+            let headerLine = Substring(text.string(0))
             let delimiter: Character = headerLine.contains("\t") ? "\t" : (headerLine.contains(",") ? "," : ";")
             let header = TextTable.split(headerLine, delimiter: delimiter).map { String($0).trimmingWhitespace() }
             var timeColumn: Int?
@@ -48,30 +49,76 @@ public enum CSVReader: RecordingReader {
                 throw NeuroIOError.missingKey(path, key: "time column (\(timeNames.joined(separator: ", "))) or rate=HZ option", available: header)
             }
             let channelColumns = header.indices.filter { $0 != timeColumn }
-            guard lines.count > 1, !channelColumns.isEmpty else {
+            guard text.lines.count > 1, !channelColumns.isEmpty else {
                 throw NeuroIOError.badValue(path, field: "table", detail: "no data rows or no neuron columns")
             }
-            var times: [Double] = []
-            var values: [Double] = []
+            let rows = text.lines.count - 1
             // A complete row spends at least a delimiter per value, so the text's size bounds the values: a
             // header claiming a million columns over short rows cannot reserve gigabytes.
-            let textBytes = lines.dropFirst().reduce(0) { $0 + $1.utf8.count }
-            values.reserveCapacity(min((lines.count - 1) * channelColumns.count, textBytes))
-            for (i, line) in lines.enumerated().dropFirst() {
-                let fields = TextTable.split(line, delimiter: delimiter)
-                guard fields.count == header.count else {
-                    throw NeuroIOError.badValue(path, field: "line \(i + 1)", detail: "\(fields.count) fields, header has \(header.count) (truncated or ragged file)")
+            var values = [Double](repeating: .nan, count: min([rows, channelColumns.count].saturatingProduct, text.bytes(from: 1)))
+            var times = [Double](repeating: .nan, count: timeColumn == nil ? 0 : rows)
+            try text.withBytes { bytes in
+                try values.withUnsafeMutableBufferPointer { out in
+                    try CSVReader.parseRows(text, bytes, delimiter: delimiter.asciiValue ?? UInt8(ascii: ","),
+                                            header: header, timeColumn: timeColumn, values: out, times: &times)
                 }
-                if let tc = timeColumn { times.append(try TextTable.number(fields[tc], file: path, line: i + 1, column: tc + 1)) }
-                for c in channelColumns { values.append(try TextTable.number(fields[c], file: path, line: i + 1, column: c + 1)) }
             }
-            let rows = lines.count - 1
             if timeColumn == nil { times = try Timestamps.from(rate: rate, count: rows, file: path) }
-            let recording = RawRecording(name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension,
+            let recording = RawRecording(name: recordingName,
                                          labels: channelColumns.map { header[$0] }, timestamps: times,
                                          data: Matrix(rows: rows, columns: channelColumns.count, values: values))
             try recording.validate(source: path)
             return recording
+        }
+    }
+
+    /// Fills `values` (row-major, neuron columns only) and `times` from the data rows, byte by byte; a row
+    /// with a quoted field is split as text. Rows must have the header's number of fields.
+    static func parseRows(_ text: TextLines, _ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, header: [String],
+                          timeColumn: Int?, values: UnsafeMutableBufferPointer<Double>, times: inout [Double]) throws {
+        let path = text.path
+        let columns = header.count, channels = columns - (timeColumn == nil ? 0 : 1)
+        guard values.count == (text.lines.count - 1) * channels else {
+            // Fewer values than rows × columns fit in the text: some row is short.
+            let short = text.lines.indices.dropFirst().first { row in
+                bytes[text.lines[row]].reduce(1) { $1 == delimiter ? $0 + 1 : $0 } != columns
+            } ?? 1
+            let found = bytes[text.lines[short]].reduce(1) { $1 == delimiter ? $0 + 1 : $0 }
+            throw NeuroIOError.badValue(path, field: "line \(short + 1)", detail: "\(found) fields, header has \(columns) (truncated or ragged file)")
+        }
+        var next = 0
+        let quoted = memchr(bytes.baseAddress!, Int32(UInt8(ascii: "\"")), bytes.count) != nil
+        for row in 1..<text.lines.count {
+            let range = text.lines[row]
+            let line = row + 1
+            if quoted && bytes[range].contains(UInt8(ascii: "\"")) {
+                let fields = TextTable.split(Substring(text.string(row)), delimiter: Character(Unicode.Scalar(delimiter)))
+                guard fields.count == columns else {
+                    throw NeuroIOError.badValue(path, field: "line \(line)", detail: "\(fields.count) fields, header has \(columns) (truncated or ragged file)")
+                }
+                for (c, field) in fields.enumerated() {
+                    let value = try TextTable.number(field, file: path, line: line, column: c + 1)
+                    if c == timeColumn { times[row - 1] = value } else { values[next] = value; next += 1 }
+                }
+                continue
+            }
+            // Fields are counted to the end of the row; only the header's number of them are parsed.
+            var fields = 0, start = range.lowerBound, k = range.lowerBound
+            while true {
+                if k == range.upperBound || bytes[k] == delimiter {
+                    if fields < columns {
+                        let value = try TextTable.number(UnsafeBufferPointer(rebasing: bytes[start..<k]), file: path, line: line, column: fields + 1)
+                        if fields == timeColumn { times[row - 1] = value } else { values[next] = value; next += 1 }
+                    }
+                    fields += 1
+                    if k == range.upperBound { break }
+                    start = k + 1
+                }
+                k += 1
+            }
+            guard fields == columns else {
+                throw NeuroIOError.badValue(path, field: "line \(line)", detail: "\(fields) fields, header has \(columns) (truncated or ragged file)")
+            }
         }
     }
 }

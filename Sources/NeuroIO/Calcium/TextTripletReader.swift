@@ -35,9 +35,7 @@ public enum TextTripletReader: RecordingReader {
         let companions = [tracePath, labelPath, timePath].filter { $0 != path }
         return LazySource(path: path, readerName: name, recordingNames: [recordingName], companionPaths: companions) { _ in
             let traces = try TextTable.whitespaceMatrix(tracePath)
-            let times = try TextTable.lines(of: timePath).enumerated().map { i, line in
-                try TextTable.number(line, file: timePath, line: i + 1, column: 1)
-            }
+            let times = try TextTable.numberColumn(timePath)
             let labels = try TextTable.lines(of: labelPath, keepEmptyLines: true).map { String($0).trimmingWhitespace() }
             let recording = RawRecording(name: (prefix as NSString).lastPathComponent, labels: labels, timestamps: times,
                                          data: Matrix(rows: traces.rows, columns: traces.columns, values: traces.values))

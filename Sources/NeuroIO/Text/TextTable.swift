@@ -42,20 +42,46 @@ enum TextTable {
         }
     }
 
-    /// A whitespace-separated numeric matrix, one row a line; all rows must have the same length.
+    /// A numeric matrix, one row a line, values separated by runs of blanks or commas; all rows must
+    /// have the same length. Parsed from the bytes in one pass.
     static func whitespaceMatrix(_ path: String) throws -> (rows: Int, columns: Int, values: [Double]) {
-        let lines = try lines(of: path)
+        let text = try TextLines(path: path)
         var values: [Double] = []
+        values.reserveCapacity(text.bytes(from: 0) / 2)
         var columns = -1
-        for (i, line) in lines.enumerated() {
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
-            if columns < 0 { columns = fields.count }
-            guard fields.count == columns else {
-                throw NeuroIOError.badValue(path, field: "line \(i + 1)", detail: "\(fields.count) values, expected \(columns) (truncated or ragged file)")
+        try text.withBytes { bytes in
+            for (i, range) in text.lines.enumerated() {
+                var count = 0, k = range.lowerBound
+                while k < range.upperBound {
+                    while k < range.upperBound, isSeparator(bytes[k]) { k += 1 }
+                    guard k < range.upperBound else { break }
+                    let start = k
+                    while k < range.upperBound, !isSeparator(bytes[k]) { k += 1 }
+                    count += 1
+                    if columns < 0 || count <= columns {
+                        values.append(try number(UnsafeBufferPointer(rebasing: bytes[start..<k]), file: path, line: i + 1, column: count))
+                    }
+                }
+                if columns < 0 { columns = count }
+                guard count == columns else {
+                    throw NeuroIOError.badValue(path, field: "line \(i + 1)", detail: "\(count) values, expected \(columns) (truncated or ragged file)")
+                }
             }
-            for (j, f) in fields.enumerated() { values.append(try number(f, file: path, line: i + 1, column: j + 1)) }
         }
-        return (lines.count, max(columns, 0), values)
+        return (text.lines.count, max(columns, 0), values)
+    }
+
+    @inline(__always)
+    private static func isSeparator(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x2C }
+
+    /// One number a line (a column of times); an empty line is NaN.
+    static func numberColumn(_ path: String) throws -> [Double] {
+        let text = try TextLines(path: path)
+        return try text.withBytes { bytes in
+            try text.lines.enumerated().map { i, range in
+                try number(UnsafeBufferPointer(rebasing: bytes[range]), file: path, line: i + 1, column: 1)
+            }
+        }
     }
 
     /// Splits a delimited line, honouring double quotes around fields.
